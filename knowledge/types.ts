@@ -1,0 +1,37 @@
+/**
+ * The retrieval seam between the pipeline (`handlers/knowledge-answer.ts`) and the knowledge
+ * module. The pipeline only knows `KnowledgeRetriever`; how entries are indexed (BM25, dense,
+ * fused) is the knowledge module's business.
+ */
+
+/** A retrievable entry: an FAQ (question + variants + answer) or a document passage. */
+export interface KnowledgeEntry {
+  /** Stable id (FAQ id or chunk id); cited to the customer. */
+  id: string;
+  kind: 'faq' | 'chunk';
+  /** The FAQ question, or the passage's heading path; may be empty. */
+  question: string;
+  /** Other phrasings of the same question. */
+  variants: string[];
+  /** The FAQ answer, or the passage text. */
+  answer: string;
+  category?: string;
+  /** Human-readable source (file name, FAQ table name). */
+  sourceName?: string;
+}
+
+/** One retrieved entry with its relevance score (higher is better; scale is the retriever's). */
+export interface RetrievalHit {
+  entry: KnowledgeEntry;
+  score: number;
+}
+
+export interface RetrieveOptions {
+  /** How many hits to return; default 5. */
+  limit?: number;
+}
+
+/** Finds the entries that best answer a query, within one workspace's published knowledge. */
+export interface KnowledgeRetriever {
+  retrieve(workspaceId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+}
