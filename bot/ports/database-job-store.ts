@@ -1,0 +1,140 @@
+/**
+ * The SQL of the embedded queue (`database-queue.ts`), one statement per transition, never a
+ * transaction held open while a handler runs (PGlite has a single connection).
+ *
+ * A row moves waiting → active (claimed with a lease) → deleted (completed) | waiting (retry) |
+ * failed. Every transition out of `active` is guarded by the attempt number the worker claimed,
+ * so a worker whose lease expired and whose job was re-claimed elsewhere changes nothing.
+ * All times come from the database clock (`now()`), never from the processes' clocks.
+ */
+import { and, asc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../storage/database.ts';
+import { jobs } from '../storage/schema.ts';
+
+/** A `jobs` row as read back from the database. */
+export type JobRow = typeof jobs.$inferSelect;
+
+/** What `add` stores. */
+export interface NewJob {
+  queue: string;
+  name: string;
+  jobKey: string;
+  data: Record<string, unknown>;
+  maxAttempts: number;
+  backoffMs: number;
+  delayMs: number;
+}
+
+/** `now() + ms`, computed by the database. */
+const fromNow = (ms: number): SQL => sql`now() + ${Math.max(0, ms)}::double precision * interval '1 millisecond'`;
+
+/** Still the claim this worker made: active, and not re-claimed since (re-claiming bumps `attempt`). */
+const owned = (row: JobRow): SQL | undefined =>
+  and(eq(jobs.id, row.id), eq(jobs.status, 'active'), eq(jobs.attempt, row.attempt));
+
+/** The statements of one queue. */
+export function createJobStore(db: Database, queue: string) {
+  return {
+    /** Insert unless a job with the same key is waiting or active (the partial unique index). */
+    async insert(job: NewJob): Promise<void> {
+      await db
+        .insert(jobs)
+        .values({
+          queue: job.queue,
+          name: job.name,
+          jobKey: job.jobKey,
+          data: job.data,
+          status: 'waiting',
+          maxAttempts: job.maxAttempts,
+          backoffMs: job.backoffMs,
+          runAt: fromNow(job.delayMs),
+        })
+        .onConflictDoNothing({ target: [jobs.queue, jobs.jobKey], where: sql`status in ('waiting', 'active')` });
+    },
+
+    /**
+     * Atomically take the oldest due job — waiting and due, or active with an expired lease (its
+     * worker died) — count the attempt and lease it for `leaseMs`. SKIP LOCKED lets concurrent
+     * workers on PostgreSQL take different rows instead of queueing behind one another.
+     */
+    async claim(leaseMs: number): Promise<JobRow | undefined> {
+      const due = db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.queue, queue),
+            or(
+              and(eq(jobs.status, 'waiting'), lte(jobs.runAt, sql`now()`)),
+              and(eq(jobs.status, 'active'), lt(jobs.lockedUntil, sql`now()`)),
+            ),
+          ),
+        )
+        .orderBy(asc(jobs.runAt), asc(jobs.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      const [row] = await db
+        .update(jobs)
+        .set({
+          status: 'active',
+          attempt: sql`${jobs.attempt} + 1`,
+          lockedUntil: fromNow(leaseMs),
+          updatedAt: sql`now()`,
+        })
+        .where(inArray(jobs.id, due))
+        .returning();
+      return row;
+    },
+
+    /** Keep a running job's lease alive; false when it was lost. */
+    async extendLease(row: JobRow, leaseMs: number): Promise<boolean> {
+      const updated = await db
+        .update(jobs)
+        .set({ lockedUntil: fromNow(leaseMs) })
+        .where(owned(row))
+        .returning({ id: jobs.id });
+      return updated.length > 0;
+    },
+
+    /** Completed jobs are deleted at once: nothing reads them, and the key is free again. */
+    async complete(row: JobRow): Promise<void> {
+      await db.delete(jobs).where(owned(row));
+    },
+
+    /**
+     * Back to waiting, due in `delayMs`. `countAttempt: false` (RetryLaterError) gives back the
+     * attempt the claim counted.
+     */
+    async reschedule(row: JobRow, delayMs: number, options: { countAttempt: boolean; error?: string }): Promise<void> {
+      await db
+        .update(jobs)
+        .set({
+          status: 'waiting',
+          attempt: options.countAttempt ? row.attempt : row.attempt - 1,
+          runAt: fromNow(delayMs),
+          lockedUntil: null,
+          ...(options.error === undefined ? {} : { lastError: options.error }),
+          updatedAt: sql`now()`,
+        })
+        .where(owned(row));
+    },
+
+    /** Failed for good (kept for inspection); true when this worker still owned the job. */
+    async fail(row: JobRow, error: string): Promise<boolean> {
+      const updated = await db
+        .update(jobs)
+        .set({ status: 'failed', lockedUntil: null, lastError: error, updatedAt: sql`now()` })
+        .where(owned(row))
+        .returning({ id: jobs.id });
+      return updated.length > 0;
+    },
+
+    /** Waiting (due or delayed) and active jobs. */
+    async countLive(): Promise<number> {
+      return db.$count(jobs, and(eq(jobs.queue, queue), inArray(jobs.status, ['waiting', 'active'])));
+    },
+  };
+}
+
+/** The statements of one queue, as returned by `createJobStore`. */
+export type JobStore = ReturnType<typeof createJobStore>;
