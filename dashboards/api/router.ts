@@ -1,0 +1,73 @@
+/**
+ * The operator dashboard REST API: a @koa/router `Router` mounted at `/api/v1`. It carries its
+ * own error rendering and body reading, so it assumes nothing of the app it is mounted in:
+ * `app.use(createDashboardRouter({ db }).routes())`.
+ */
+import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import type { Database } from '../../bot/storage/database.ts';
+import { requireOperator, type DashboardState } from './auth.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
+import { registerConversationRoutes } from './conversation-routes.ts';
+import { renderErrors } from './http-errors.ts';
+import { createLoginLimiter, type LoginAttemptStore } from './login-limiter.ts';
+import { createOpenApiDocument } from './openapi.ts';
+import { registerOperatorRoutes } from './operator-routes.ts';
+import { defaultSessionTtlMs } from './session-repository.ts';
+
+/** The path prefix of the dashboard API. */
+export const dashboardApiPrefix = '/api/v1';
+
+/** Options of `createDashboardRouter`. */
+export interface DashboardRouterOptions {
+  db: Database;
+  /**
+   * Counters for login rate limiting; pass the Redis `Cache` when several processes serve the API.
+   * Default: an in-process cache.
+   */
+  cache?: LoginAttemptStore;
+  /** Failed logins allowed per username and window: 10 per 15 minutes. */
+  loginLimit?: { maxFailures?: number; windowMs?: number };
+  /** Session lifetime: 12 hours. */
+  sessionTtlMs?: number;
+  /** Clock for sessions; defaults to the system clock. */
+  now?: () => Date;
+}
+
+function securityHeaders(): Middleware<DashboardState> {
+  return async function dashboardSecurityHeaders(ctx, next) {
+    // Responses carry tokens and customer data: never cache them, never sniff them.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    await next();
+  };
+}
+
+/** Build the dashboard API router. */
+export function createDashboardRouter(options: DashboardRouterOptions): Router<DashboardState> {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const router = new Router<DashboardState>({ prefix: dashboardApiPrefix });
+  router.use(securityHeaders(), renderErrors());
+
+  const authenticate = requireOperator({ db, now });
+  const authenticatePasswordChange = requireOperator({ db, now, allowPasswordChangeRequired: true });
+  const limiter = createLoginLimiter({ store: options.cache, ...options.loginLimit });
+
+  registerAuthRoutes(router, {
+    db,
+    limiter,
+    now,
+    sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
+    cookiePath: dashboardApiPrefix,
+    authenticatePasswordChange,
+  });
+  registerOperatorRoutes(router, { db, authenticate });
+  registerConversationRoutes(router, { db, authenticate });
+
+  const openApiDocument = createOpenApiDocument(dashboardApiPrefix);
+  router.get('/openapi.json', async function openApi(ctx) {
+    ctx.body = openApiDocument;
+  });
+  return router;
+}
