@@ -132,6 +132,10 @@ export const messages = pgTable(
     platformMessageId: text('platform_message_id'),
     parts: jsonb('parts').$type<ContentPart[]>().notNull(),
     mentions: jsonb('mentions').$type<string[]>().notNull().default([]),
+    /** Inbound: the bot was @-mentioned (group chats). */
+    mentionsBot: boolean('mentions_bot').notNull().default(false),
+    /** Inbound: the platform's echo of the bot's own send. */
+    fromSelf: boolean('from_self').notNull().default(false),
     replyToId: uuid('reply_to_id'),
     /** Inbound: received → processed | ignored. */
     processingStatus: text('processing_status').$type<'received' | 'processed' | 'ignored'>(),

@@ -1,0 +1,184 @@
+/**
+ * The composition root: wires configuration, storage, ports, adapters, the pipeline and the HTTP
+ * server for the runtime mode the configuration selects. No decisions beyond which
+ * implementation to plug in.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createAdapter } from '../adapters/registry.ts';
+import { createSandboxFollowerRoutes } from '../adapters/wechat-official/sandbox-follower-routes.ts';
+import { createWechatOfficialSandbox, type WechatOfficialSandbox } from '../adapters/wechat-official/sandbox.ts';
+import { ensureFirstAdmin } from '../dashboards/api/first-admin.ts';
+import { createDashboardRouter } from '../dashboards/api/router.ts';
+import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
+import { prepareKnowledge } from '../knowledge/bootstrap.ts';
+import { ChannelRegistry } from './channel-registry.ts';
+import type { KefuConfig } from './config.ts';
+import type { BotMiddleware } from './context.ts';
+import type { IngressDependencies } from './ingress.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createOutboxSender } from './outbox.ts';
+import { createBullmqQueueFactory } from './ports/bullmq-queue.ts';
+import type { Cache } from './ports/cache.ts';
+import { createDatabaseQueueFactory } from './ports/database-queue.ts';
+import type { Lock } from './ports/lock.ts';
+import { createMemoryCache } from './ports/memory-cache.ts';
+import { createMemoryLock } from './ports/memory-lock.ts';
+import type { QueueFactory } from './ports/queue.ts';
+import { createRedisCache } from './ports/redis-cache.ts';
+import { createRedisLock } from './ports/redis-lock.ts';
+import { createConversationProcessor } from './processor.ts';
+import { recoverPendingWork } from './recovery.ts';
+import { ReplySignal } from './reply-signal.ts';
+import { createSecretBox, resolveSecretKey } from './secret-box.ts';
+import { createHttpApp } from './server.ts';
+import { openDatabase, type DatabaseHandle } from './storage/database.ts';
+import { syncConfiguredAccounts } from './storage/workspace-repository.ts';
+
+export interface StartOptions {
+  log?: Logger;
+  /** Listen on this port instead of `config.port` (0 = ephemeral, for tests). */
+  port?: number;
+  /** Run queue workers in this process; default: unless `config.role` is `web`. */
+  workers?: boolean;
+  /** Extra pipeline stages (see `createDefaultPipeline`). */
+  handlers?: BotMiddleware[];
+  /** Webhook wait-for-answer poll interval (ms). */
+  passivePollMs?: number;
+}
+
+export interface RunningKefu {
+  url: string;
+  port: number;
+  database: DatabaseHandle;
+  /** Sandboxes by channel id (demo / tests only). */
+  sandboxes: Map<string, WechatOfficialSandbox>;
+  /** Credentials of a first admin created by this start, shown once. */
+  firstAdmin?: { username: string; password: string };
+  close(): Promise<void>;
+}
+
+/** Start Kefu: storage, workers, HTTP. Resolves once it serves requests. */
+export async function startKefu(config: KefuConfig, options: StartOptions = {}): Promise<RunningKefu> {
+  const log = options.log ?? createLogger();
+  const production = Boolean(config.databaseUrl);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => log.error({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const database = await openDatabase(
+      config.databaseUrl ? { driver: 'postgres', url: config.databaseUrl } : { driver: 'pglite', dataDir: join(config.dataDir, 'pglite') },
+    );
+    closers.push(() => database.close());
+    const secretBox = createSecretBox(resolveSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, production }));
+
+    let cache: Cache;
+    let lock: Lock;
+    let queues: QueueFactory;
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+      cache = createRedisCache({ redis });
+      lock = createRedisLock({ redis });
+      queues = createBullmqQueueFactory({ connection: config.redisUrl });
+      closers.push(async () => void redis!.disconnect());
+    } else {
+      cache = createMemoryCache();
+      lock = createMemoryLock();
+      queues = createDatabaseQueueFactory({ db: database.db });
+    }
+    closers.push(() => cache.close(), () => lock.close());
+
+    await syncConfiguredAccounts(database.db, { workspaces: config.workspaces, channels: config.channels, secretBox });
+    const metrics = createMetrics();
+    const replySignal = new ReplySignal();
+    const channels = new ChannelRegistry();
+    for (const channel of config.channels) {
+      channels.add({
+        adapter: createAdapter(channel, { cache, lock }),
+        workspaceId: channel.workspace ?? config.defaultWorkspaceId,
+        passiveReplyBudgetMs: channel.passiveReplyBudgetMs ?? 3000,
+        sendsPerMinute: 600,
+      });
+    }
+    closers.push(() => channels.close());
+
+    const retriever = await prepareKnowledge(database.db, config.knowledge, log);
+    const pipeline = createDefaultPipeline({ retriever, handlers: options.handlers });
+    const processQueue = queues.create('process');
+    const outboxQueue = queues.create('outbox');
+    closers.push(() => queues.close());
+    const maxAttempts = 5;
+    if (options.workers ?? config.role !== 'web') {
+      await processQueue.process(
+        createConversationProcessor({ db: database.db, lock, channels, pipeline, outboxQueue, replySignal, metrics, log }),
+        { concurrency: 8 },
+      );
+      await outboxQueue.process(createOutboxSender({ db: database.db, lock, cache, channels, metrics, log, maxAttempts }), { concurrency: 4 });
+      await recoverPendingWork({ db: database.db, processQueue, outboxQueue, log });
+    }
+
+    const ingress: IngressDependencies = { db: database.db, channels, processQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs };
+    const sandboxes = new Map<string, WechatOfficialSandbox>();
+    const app = createHttpApp({
+      ingress,
+      log,
+      readiness: {
+        database: () => database.ping(),
+        queue: async () => void (await processQueue.count()),
+        channels: async () => {
+          if (channels.all().length === 0) throw new Error('no channel configured');
+        },
+      },
+      metricsText: () => metrics.registry.metrics(),
+      routers: [
+        createDashboardRouter({ db: database.db, cache }),
+        ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
+      ],
+      middleware: [],
+    });
+    const server: Server = createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, config.host, () => resolve());
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
+
+    if (config.sandbox) {
+      for (const channel of config.channels.filter((c) => c.type === 'wechat-official')) {
+        const settings = channel as unknown as { appId: string; appSecret: string; token: string; encodingAesKey?: string; originalId?: string };
+        const sandbox = createWechatOfficialSandbox({
+          appId: settings.appId,
+          appSecret: settings.appSecret,
+          token: settings.token,
+          encodingAesKey: settings.encodingAesKey,
+          originalId: settings.originalId,
+          basePath: '/sandbox/wechat-official',
+          webhookUrl: `${url}/webhooks/wechat-official/${channel.id}`,
+        });
+        sandboxes.set(channel.id, sandbox);
+        app.use(sandbox.middleware);
+        closers.push(() => sandbox.close());
+      }
+    }
+
+    const firstAdmin = await ensureFirstAdmin(database.db, { workspaceId: config.defaultWorkspaceId });
+    return { url, port, database, sandboxes, firstAdmin, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The `kefu` command line: start, migrate, import, chat, eval, bench. Each command is a small
+ * module loaded on demand so `kefu eval` does not pay for the HTTP server and vice versa.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, KefuError } from './errors.ts';
+
+const usage = `kefu — IM-native customer-service bot
+
+Usage:
+  kefu start                         start the server (embedded demo when no kefu.config.json)
+  kefu migrate                       apply database migrations and exit
+  kefu import --file F [--workspace W] [--name N]
+                                     import an FAQ table (TSV/CSV/JSON) into a knowledge base and publish it
+  kefu chat [--user OPENID]          talk to the bot as a WeChat follower through the sandbox
+  kefu eval retrieval --kb F --queries F
+  kefu eval intents --train F --test F
+  kefu bench <ingress|knowledge>     run a benchmark (see bench/README.md)
+
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, KEFU_CONFIG, KEFU_SECRET_KEY,
+LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, EMBEDDING_MODEL, LOG_LEVEL (see README.md).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return (await import('./cli/start.ts')).runStart();
+    case 'migrate':
+      return (await import('./cli/migrate.ts')).runMigrate();
+    case 'import': {
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, workspace: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.file) throw new KefuError('usage', 'kefu import: --file is required');
+      return (await import('./cli/import.ts')).runImport({ file: values.file, workspace: values.workspace, name: values.name });
+    }
+    case 'chat': {
+      const { values } = parseArgs({ args: rest, options: { user: { type: 'string' }, channel: { type: 'string' } } });
+      return (await import('./cli/chat.ts')).runChat({ user: values.user, channel: values.channel });
+    }
+    case 'eval': {
+      const [kind, ...flags] = rest;
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      if (kind === 'retrieval') {
+        const { values } = parseArgs({ args: flags, options: { kb: { type: 'string' }, queries: { type: 'string' } } });
+        if (!values.kb || !values.queries) throw new KefuError('usage', 'kefu eval retrieval: --kb and --queries are required');
+        await (await import('../knowledge/eval/run-eval-retrieval.ts')).runEvalRetrieval({ kb: values.kb, queries: values.queries }, out);
+        return 0;
+      }
+      if (kind === 'intents') {
+        const { values } = parseArgs({ args: flags, options: { train: { type: 'string' }, test: { type: 'string' } } });
+        if (!values.train || !values.test) throw new KefuError('usage', 'kefu eval intents: --train and --test are required');
+        await (await import('../knowledge/intents/eval/run-eval-intents.ts')).runEvalIntents({ train: values.train, test: values.test }, out);
+        return 0;
+      }
+      throw new KefuError('usage', 'kefu eval: say `retrieval` or `intents`');
+    }
+    case 'bench':
+      return (await import('./cli/bench.ts')).runBench(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new KefuError('usage', `unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`kefu: configuration error\n${error.message}\n`);
+    } else if (error instanceof KefuError && error.code === 'usage') {
+      process.stderr.write(`kefu: ${error.message}\n\n${usage}\n`);
+    } else if (error instanceof KefuError) {
+      process.stderr.write(`kefu: ${error.message}\n`);
+    } else {
+      process.stderr.write(`kefu: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = error instanceof KefuError && error.code === 'usage' ? 2 : 1;
+  },
+);

@@ -1,0 +1,179 @@
+/**
+ * Configuration: `kefu.config.json` (path from `KEFU_CONFIG`) for workspaces and channel accounts,
+ * the environment for the runtime mode and secrets. Validated at start-up; an invalid setting stops
+ * Kefu with a message naming it (`channels[0].token: …`).
+ *
+ * With no config file Kefu runs the embedded demo: one workspace, the demo knowledge base and a
+ * sandbox WeChat Official Account mounted on this same server (see `demoConfig`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import type { ChannelType } from './model.ts';
+
+export const channelTypes = [
+  'wechat-official',
+  'wecom-app',
+  'wecom-aibot',
+  'wecom-kf',
+  'dingtalk',
+  'douyin',
+  'wechaty',
+  'web',
+] as const satisfies readonly ChannelType[];
+
+const idPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const idSchema = z.string().regex(idPattern, 'use 1–63 lower-case letters, digits, "-" or "_"');
+
+/** A channel entry: the generic keys; platform keys are validated by the channel's own schema. */
+const channelSchema = z.looseObject({
+  id: idSchema,
+  type: z.enum(channelTypes),
+  /** Workspace id; omitted = the default workspace. */
+  workspace: idSchema.optional(),
+  name: z.string().optional(),
+  /** Time the webhook may wait for the answer to reply passively (ms, below the platform deadline). */
+  passiveReplyBudgetMs: z.number().int().min(0).max(4500).optional(),
+});
+
+const fileSchema = z.strictObject({
+  workspaces: z.array(z.strictObject({ id: idSchema, name: z.string().min(1) })).default([]),
+  channels: z.array(channelSchema).default([]),
+  /** FAQ tables imported into a workspace's knowledge base at start-up when it is empty. */
+  knowledge: z
+    .array(z.strictObject({ workspace: idSchema.optional(), file: z.string().min(1), name: z.string().optional() }))
+    .default([]),
+  /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
+  sandbox: z.boolean().default(false),
+});
+
+export type ChannelConfig = z.infer<typeof channelSchema>;
+
+export interface KefuConfig {
+  port: number;
+  host: string;
+  role: 'all' | 'web' | 'worker';
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Key material for encrypting channel secrets at rest. */
+  secretKey?: string;
+  llm?: { baseUrl: string; apiKey?: string; model: string; embeddingModel?: string };
+  defaultWorkspaceId: string;
+  workspaces: Array<{ id: string; name: string }>;
+  channels: ChannelConfig[];
+  knowledge: Array<{ workspace: string; file: string; name: string }>;
+  sandbox: boolean;
+  /** Where the config came from: a file path, or `demo`. */
+  source: string;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** `all` (default): HTTP and workers; `web`: HTTP only; `worker`: workers (and health) only. */
+  KEFU_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  KEFU_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  EMBEDDING_MODEL: z.string().optional(),
+});
+
+/** The repository's demo knowledge base (a fictional milk-tea chain). */
+export const demoKnowledgeFile = fileURLToPath(new URL('../knowledge/demo/milk-tea-faq.tsv', import.meta.url));
+
+/** The embedded demo: a sandbox Official Account whose "WeChat" is mounted on this server. */
+export function demoConfig(port: number): z.input<typeof fileSchema> {
+  return {
+    workspaces: [{ id: 'default', name: '演示工作区' }],
+    channels: [
+      {
+        id: 'demo-oa',
+        type: 'wechat-official',
+        name: '茶语时光 公众号（沙箱）',
+        appId: 'wxdemo0000000001',
+        appSecret: 'demo-app-secret-not-for-production',
+        token: 'kefudemotoken',
+        encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+        originalId: 'gh_kefudemo0001',
+        apiBaseUrl: `http://127.0.0.1:${port}/sandbox/wechat-official`,
+      },
+    ],
+    knowledge: [{ file: demoKnowledgeFile, name: '茶语时光 FAQ' }],
+    sandbox: true,
+  };
+}
+
+function explain(error: z.ZodError, where: string): string {
+  return error.issues
+    .map((issue) => `${where}${issue.path.length ? ` ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')}` : ''}: ${issue.message}`)
+    .join('\n');
+}
+
+/** Read and validate configuration; throws `ConfigError` naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KefuConfig {
+  const parsedEnv = envSchema.safeParse(env);
+  if (!parsedEnv.success) throw new ConfigError(explain(parsedEnv.error, 'environment'));
+  const e = parsedEnv.data;
+
+  const configPath = resolve(cwd, env.KEFU_CONFIG ?? 'kefu.config.json');
+  let raw: unknown;
+  let source = 'demo';
+  if (existsSync(configPath)) {
+    source = configPath;
+    try {
+      raw = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (cause) {
+      throw new ConfigError(`${configPath}: not valid JSON (${(cause as Error).message})`, { cause });
+    }
+  } else if (env.KEFU_CONFIG) {
+    throw new ConfigError(`KEFU_CONFIG: file ${configPath} does not exist`);
+  } else {
+    raw = demoConfig(e.PORT);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(explain(parsed.error, source === 'demo' ? 'demo config' : configPath));
+  const file = parsed.data;
+
+  const defaultWorkspaceId = file.workspaces[0]?.id ?? 'default';
+  const workspaces = file.workspaces.length ? file.workspaces : [{ id: 'default', name: 'Default' }];
+  const known = new Set(workspaces.map((w) => w.id));
+  const seen = new Set<string>();
+  file.channels.forEach((channel, index) => {
+    if (seen.has(channel.id)) throw new ConfigError(`channels[${index}].id: duplicate channel id "${channel.id}"`);
+    seen.add(channel.id);
+    if (channel.workspace && !known.has(channel.workspace)) {
+      throw new ConfigError(`channels[${index}].workspace: unknown workspace "${channel.workspace}"`);
+    }
+  });
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new ConfigError('LLM_MODEL: required when LLM_BASE_URL is set');
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    role: e.KEFU_ROLE,
+    dataDir: resolve(cwd, e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    secretKey: e.KEFU_SECRET_KEY,
+    llm: e.LLM_BASE_URL && e.LLM_MODEL
+      ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, embeddingModel: e.EMBEDDING_MODEL }
+      : undefined,
+    defaultWorkspaceId,
+    workspaces,
+    channels: file.channels.map((channel) => ({ ...channel, workspace: channel.workspace ?? defaultWorkspaceId })),
+    knowledge: file.knowledge.map((entry) => ({
+      workspace: entry.workspace ?? defaultWorkspaceId,
+      file: resolve(source === 'demo' ? cwd : resolve(configPath, '..'), entry.file),
+      name: entry.name ?? 'FAQ',
+    })),
+    sandbox: file.sandbox,
+    source,
+  };
+}

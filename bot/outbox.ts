@@ -1,0 +1,94 @@
+/**
+ * The outbox sender: delivers a conversation's queued replies through the platform API, in order,
+ * honouring the platform's reply window and a per-account rate limit. Transient failures are
+ * retried with back-off by the queue; refusals (window closed, user blocked) are recorded on the
+ * message with the platform's error so operators see why it was not delivered.
+ */
+import type { Logger } from 'pino';
+import type { ChannelRegistry } from './channel-registry.ts';
+import { ChannelSendError } from './errors.ts';
+import type { Metrics } from './metrics.ts';
+import type { Cache } from './ports/cache.ts';
+import type { Lock } from './ports/lock.ts';
+import { RetryLaterError, type JobHandler } from './ports/queue.ts';
+import type { Database } from './storage/database.ts';
+import { conversationById } from './storage/inbound-repository.ts';
+import {
+  claimForSending,
+  markFailed,
+  markRetrying,
+  markSent,
+  replyWindowUsage,
+  undeliveredOutbound,
+} from './storage/outbox-repository.ts';
+
+export interface OutboxDependencies {
+  db: Database;
+  lock: Lock;
+  cache: Cache;
+  channels: ChannelRegistry;
+  metrics: Metrics;
+  log: Logger;
+  /** Tries per message before it is marked failed; matches the queue's attempts. */
+  maxAttempts: number;
+  now?: () => number;
+}
+
+/** The job handler for `deliver-conversation` jobs (`{ conversationId }`). */
+export function createOutboxSender(deps: OutboxDependencies): JobHandler {
+  const now = deps.now ?? Date.now;
+  return async function deliverConversation(job) {
+    const conversationId = String(job.data.conversationId);
+    const lockKey = `outbox:${conversationId}`;
+    const token = await deps.lock.acquire(lockKey, 60_000);
+    if (!token) throw new RetryLaterError(200, `outbox of ${conversationId} busy`);
+    try {
+      const conversation = await conversationById(deps.db, conversationId);
+      for (const message of await undeliveredOutbound(deps.db, conversationId)) {
+        const entry = deps.channels.find(message.channelAccountId);
+        if (!entry) {
+          await markFailed(deps.db, message.id, 'channel_not_configured');
+          continue;
+        }
+        const window = entry.adapter.replyWindow;
+        const platformUserId = message.platformUserId ?? '';
+        if (window) {
+          const usage = await replyWindowUsage(deps.db, conversationId, platformUserId);
+          const closed = !usage.lastInboundAt || now() - usage.lastInboundAt.getTime() > window.durationMs;
+          if (closed || usage.apiSendsSince >= window.maxMessages) {
+            const reason = closed ? 'reply_window_closed' : 'reply_count_exceeded';
+            await markFailed(deps.db, message.id, reason);
+            deps.metrics.deliveries.inc({ via: 'api', outcome: reason });
+            deps.log.warn({ messageId: message.id, reason }, 'reply not sent: outside the platform window');
+            continue;
+          }
+        }
+        const minute = Math.floor(now() / 60_000);
+        if ((await deps.cache.increment(`rate:${entry.adapter.accountId}:${minute}`, 61_000)) > entry.sendsPerMinute) {
+          throw new RetryLaterError((minute + 1) * 60_000 - now(), 'account send rate limit');
+        }
+        if (!(await claimForSending(deps.db, message.id))) continue;
+        try {
+          const result = await entry.adapter.postMessage(
+            { platformThreadId: conversation?.platformThreadId ?? platformUserId, platformUserId },
+            { parts: message.parts, mentions: message.mentions, citations: message.citations ?? undefined },
+          );
+          await markSent(deps.db, message.id, result.platformMessageId);
+          deps.metrics.deliveries.inc({ via: 'api', outcome: 'sent' });
+        } catch (error) {
+          const retryable = !(error instanceof ChannelSendError) || error.retryable;
+          const code = error instanceof ChannelSendError ? `${error.code}${error.platformCode ? ` (${error.platformCode})` : ''}: ${error.message}` : String(error);
+          if (retryable && job.attempt < deps.maxAttempts) {
+            await markRetrying(deps.db, message.id, code);
+            throw error;
+          }
+          await markFailed(deps.db, message.id, code);
+          deps.metrics.deliveries.inc({ via: 'api', outcome: 'failed' });
+          deps.log.warn({ messageId: message.id, error: code }, 'reply not delivered');
+        }
+      }
+    } finally {
+      await deps.lock.release(lockKey, token);
+    }
+  };
+}

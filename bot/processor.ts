@@ -1,0 +1,107 @@
+/**
+ * Processing: the worker side of ingress. Messages of one conversation run through the pipeline
+ * in arrival order, one at a time (a lease on the conversation); different conversations run in
+ * parallel. Each message's replies are committed together with its "processed" mark, so a job
+ * retried after a crash can neither lose a reply nor send it twice.
+ */
+import type { Logger } from 'pino';
+import type { ChannelRegistry } from './channel-registry.ts';
+import { BotContext } from './context.ts';
+import type { Metrics } from './metrics.ts';
+import type { Lock } from './ports/lock.ts';
+import { RetryLaterError, type JobHandler, type Queue } from './ports/queue.ts';
+import type { ReplySignal } from './reply-signal.ts';
+import type { Database } from './storage/database.ts';
+import { conversationById, pendingInbound, type MessageRow } from './storage/inbound-repository.ts';
+import { completeInbound } from './storage/outbox-repository.ts';
+
+export interface ProcessorDependencies {
+  db: Database;
+  lock: Lock;
+  channels: ChannelRegistry;
+  pipeline: (ctx: BotContext) => Promise<void>;
+  outboxQueue: Queue;
+  replySignal: ReplySignal;
+  metrics: Metrics;
+  log: Logger;
+  /** Lease on a conversation while its messages are processed (ms). */
+  leaseMs?: number;
+}
+
+export const deliverJobName = 'deliver-conversation';
+
+/** The job handler for `process-conversation` jobs (`{ conversationId }`). */
+export function createConversationProcessor(deps: ProcessorDependencies): JobHandler {
+  const leaseMs = deps.leaseMs ?? 30_000;
+  return async function processConversation(job) {
+    const conversationId = String(job.data.conversationId);
+    const lockKey = `conversation:${conversationId}`;
+    const token = await deps.lock.acquire(lockKey, leaseMs);
+    // Another worker is on this conversation; it may already have taken our message, but try
+    // again shortly in case it finished its batch just before our message was stored.
+    if (!token) throw new RetryLaterError(100, `conversation ${conversationId} busy`);
+    try {
+      for (;;) {
+        const pending = await pendingInbound(deps.db, conversationId);
+        if (pending.length === 0) break;
+        for (const message of pending) {
+          if (!(await deps.lock.extend(lockKey, token, leaseMs))) {
+            throw new RetryLaterError(100, `lost the lease on conversation ${conversationId}`);
+          }
+          await processOne(deps, message);
+        }
+      }
+    } finally {
+      await deps.lock.release(lockKey, token);
+    }
+  };
+}
+
+async function processOne(deps: ProcessorDependencies, message: MessageRow): Promise<void> {
+  const started = performance.now();
+  const conversation = await conversationById(deps.db, message.conversationId);
+  const entry = deps.channels.find(message.channelAccountId);
+  if (!conversation || !entry) {
+    deps.log.warn({ messageId: message.id }, 'message of an unknown conversation or channel: ignored');
+    await completeInbound(deps.db, { inbound: message, replies: [], outcome: 'ignored' });
+    return;
+  }
+  const log = deps.log.child({ traceId: message.traceId, messageId: message.id, conversationId: conversation.id });
+  const ctx = new BotContext({
+    workspaceId: message.workspaceId,
+    channel: { id: entry.adapter.accountId, type: entry.adapter.type },
+    conversation: {
+      id: conversation.id,
+      kind: conversation.kind,
+      status: conversation.status,
+      platformThreadId: conversation.platformThreadId,
+    },
+    contact: { id: message.contactId ?? '' },
+    message: {
+      id: message.id,
+      platformUserId: message.platformUserId ?? '',
+      parts: message.parts,
+      mentions: message.mentions,
+      fromSelf: message.fromSelf,
+      mentionsBot: message.mentionsBot,
+    },
+    log,
+    traceId: message.traceId ?? '',
+  });
+  await deps.pipeline(ctx);
+  const outcome = ctx.ignored && ctx.replies.length === 0 ? 'ignored' : 'processed';
+  const completed = await completeInbound(deps.db, { inbound: message, replies: ctx.replies, outcome });
+  deps.metrics.messagesProcessed.inc({ outcome: completed ? outcome : 'already_done' });
+  deps.metrics.processingLatency.observe((performance.now() - started) / 1000);
+  deps.replySignal.notify(message.id);
+  if (completed && ctx.replies.length > 0) {
+    // Give the webhook its passive-reply budget before the API sender may take the reply.
+    const heldFor = entry.passiveReplyBudgetMs - (Date.now() - message.createdAt.getTime());
+    await deps.outboxQueue.add(
+      deliverJobName,
+      { conversationId: conversation.id },
+      { jobId: `deliver-${message.id}`, delayMs: Math.max(0, heldFor + 50) },
+    );
+  }
+  log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');
+}

@@ -1,0 +1,183 @@
+/**
+ * The outbox: outbound messages are rows written in the same transaction that marks their inbound
+ * message processed, so a reply is recorded exactly once however often processing is retried.
+ * Delivery then claims rows atomically — either the webhook's passive reply or the API sender
+ * wins, never both.
+ */
+import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { OutboundReply } from '../model.ts';
+import type { Database } from './database.ts';
+import type { MessageRow } from './inbound-repository.ts';
+import { conversations, messages } from './schema.ts';
+
+export interface CompleteInboundInput {
+  inbound: Pick<MessageRow, 'id' | 'workspaceId' | 'conversationId' | 'channelAccountId' | 'platformUserId' | 'traceId'>;
+  replies: OutboundReply[];
+  /** `ignored` when the pipeline chose not to act (own message, human mode, not addressed). */
+  outcome: 'processed' | 'ignored';
+}
+
+/**
+ * Record the pipeline's replies and mark the inbound message done, atomically. Returns false (and
+ * writes nothing) when the message was already completed — a retried job after a crash.
+ */
+export async function completeInbound(db: Database, input: CompleteInboundInput): Promise<boolean> {
+  const { inbound, replies } = input;
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(messages)
+      .set({ processingStatus: input.outcome, processedAt: new Date() })
+      .where(and(eq(messages.id, inbound.id), eq(messages.processingStatus, 'received')))
+      .returning({ id: messages.id });
+    if (updated.length === 0) return false;
+    if (replies.length > 0) {
+      await tx.insert(messages).values(
+        replies.map((reply) => ({
+          workspaceId: inbound.workspaceId,
+          conversationId: inbound.conversationId,
+          channelAccountId: inbound.channelAccountId,
+          direction: 'outbound' as const,
+          authorKind: 'bot' as const,
+          platformUserId: inbound.platformUserId,
+          parts: reply.parts,
+          mentions: reply.mentions ?? [],
+          replyToId: inbound.id,
+          deliveryStatus: 'queued' as const,
+          intent: reply.intent ?? null,
+          confidence: reply.confidence ?? null,
+          citations: reply.citations ?? null,
+          traceId: inbound.traceId,
+          createdAt: new Date(),
+        })),
+      );
+      await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, inbound.conversationId));
+    }
+    return true;
+  });
+}
+
+/** Where an inbound message stands, for the webhook waiting to reply passively. */
+export async function inboundStatus(db: Database, inboundId: string): Promise<MessageRow['processingStatus'] | undefined> {
+  const [row] = await db
+    .select({ status: messages.processingStatus })
+    .from(messages)
+    .where(eq(messages.id, inboundId))
+    .limit(1);
+  return row?.status ?? undefined;
+}
+
+/**
+ * Claim the first queued reply to `inboundId` for delivery in the webhook's HTTP response.
+ * Atomic: returns the row only if this caller moved it from `queued` to `sent`.
+ */
+export async function claimPassiveReply(db: Database, inboundId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .update(messages)
+    .set({ deliveryStatus: 'sent', deliveryVia: 'passive', sentAt: new Date(), deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
+    .where(
+      and(
+        eq(messages.deliveryStatus, 'queued'),
+        eq(
+          messages.id,
+          sql`(select id from messages where reply_to_id = ${inboundId} and direction = 'outbound' order by sequence limit 1)`,
+        ),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** Undo a passive claim whose HTTP response could not be written (client gone). */
+export async function releasePassiveClaim(db: Database, messageId: string): Promise<void> {
+  await db
+    .update(messages)
+    .set({ deliveryStatus: 'queued', deliveryVia: null, sentAt: null })
+    .where(and(eq(messages.id, messageId), eq(messages.deliveryVia, 'passive')));
+}
+
+/** Outbound messages of a conversation waiting for the API sender, oldest first. */
+export async function undeliveredOutbound(db: Database, conversationId: string): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'outbound'),
+        inArray(messages.deliveryStatus, ['queued', 'sending']),
+      ),
+    )
+    .orderBy(asc(messages.sequence));
+}
+
+/** Claim one outbound message for an API send (a crashed `sending` may be reclaimed). */
+export async function claimForSending(db: Database, messageId: string): Promise<boolean> {
+  const rows = await db
+    .update(messages)
+    .set({ deliveryStatus: 'sending', deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
+    .where(and(eq(messages.id, messageId), inArray(messages.deliveryStatus, ['queued', 'sending'])))
+    .returning({ id: messages.id });
+  return rows.length > 0;
+}
+
+export async function markSent(db: Database, messageId: string, platformMessageId?: string): Promise<void> {
+  await db
+    .update(messages)
+    .set({ deliveryStatus: 'sent', deliveryVia: 'api', sentAt: new Date(), platformMessageId: platformMessageId ?? null, deliveryError: null })
+    .where(eq(messages.id, messageId));
+}
+
+/** Record a send that will not be retried; `error` is shown to operators. */
+export async function markFailed(db: Database, messageId: string, error: string): Promise<void> {
+  await db.update(messages).set({ deliveryStatus: 'failed', deliveryError: error }).where(eq(messages.id, messageId));
+}
+
+/** Put a claimed message back for a later retry. */
+export async function markRetrying(db: Database, messageId: string, error: string): Promise<void> {
+  await db.update(messages).set({ deliveryStatus: 'queued', deliveryError: error }).where(eq(messages.id, messageId));
+}
+
+/**
+ * The customer's reply window on a conversation: time of their last message and how many messages
+ * the bot sent through the API since then.
+ */
+export async function replyWindowUsage(
+  db: Database,
+  conversationId: string,
+  platformUserId: string,
+): Promise<{ lastInboundAt?: Date; apiSendsSince: number }> {
+  const [last] = await db
+    .select({ at: sql<Date>`max(${messages.createdAt})` })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'inbound'),
+        eq(messages.platformUserId, platformUserId),
+      ),
+    );
+  const lastInboundAt = last?.at ? new Date(last.at) : undefined;
+  if (!lastInboundAt) return { apiSendsSince: 0 };
+  const [sent] = await db
+    .select({ n: count() })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'outbound'),
+        eq(messages.deliveryStatus, 'sent'),
+        eq(messages.deliveryVia, 'api'),
+        gte(messages.sentAt, lastInboundAt),
+      ),
+    );
+  return { lastInboundAt, apiSendsSince: Number(sent?.n ?? 0) };
+}
+
+/** Conversations with outbound messages not yet delivered (crash recovery). */
+export async function conversationsWithUndelivered(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ conversationId: messages.conversationId })
+    .from(messages)
+    .where(and(eq(messages.direction, 'outbound'), inArray(messages.deliveryStatus, ['queued', 'sending'])));
+  return rows.map((row) => row.conversationId);
+}

@@ -1,0 +1,47 @@
+/**
+ * The demo a new user sees: a follower of the sandbox Official Account asks questions and gets
+ * answers from the demo knowledge base, with their source, through the real signed and encrypted
+ * webhook; a new follower is welcomed.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTestKefu, type TestKefu } from './support/kefu.ts';
+
+let kefu: TestKefu;
+beforeAll(async () => {
+  kefu = await startTestKefu();
+});
+afterAll(async () => {
+  await kefu?.close();
+});
+
+test('a new follower is welcomed', async () => {
+  const delivery = await kefu.sandboxes.get('demo-oa')!.sendEvent('o_welcome', 'subscribe');
+  expect(delivery.outcome).toBe('replied');
+  expect(delivery.reply?.content).toContain('欢迎关注');
+});
+
+test('a question from the knowledge base gets its answer and its source, passively and encrypted', async () => {
+  const sandbox = kefu.sandboxes.get('demo-oa')!;
+  expect(sandbox.mode).toBe('safe');
+  const delivery = await sandbox.sendText('o_asker', '你们晚上几点关门');
+  expect(delivery.outcome).toBe('replied');
+  expect(delivery.tries).toBe(1);
+  expect(delivery.reply?.via).toBe('passive');
+  expect(delivery.reply?.content).toContain('10:00–22:00');
+  expect(delivery.reply?.content).toContain('来源：');
+});
+
+test('health and readiness answer', async () => {
+  expect((await fetch(`${kefu.url}/healthz`)).status).toBe(200);
+  const ready = await fetch(`${kefu.url}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', queue: 'ok', channels: 'ok' } });
+  const metrics = await (await fetch(`${kefu.url}/metrics`)).text();
+  expect(metrics).toMatch(/kefu_webhook_requests_total\{channel_type="wechat-official",outcome="stored"\} \d+/);
+});
+
+test('the demo chat page is served at /', async () => {
+  const page = await fetch(`${kefu.url}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('/sandbox/wechat-official/');
+});
