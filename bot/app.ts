@@ -32,7 +32,7 @@ import type { QueueFactory } from './ports/queue.ts';
 import { createRedisCache } from './ports/redis-cache.ts';
 import { createRedisLock } from './ports/redis-lock.ts';
 import { createConversationProcessor } from './processor.ts';
-import { recoverPendingWork } from './recovery.ts';
+import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
 import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
@@ -120,7 +120,13 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
         { concurrency: 8 },
       );
       await outboxQueue.process(createOutboxSender({ db: database.db, lock, cache, channels, metrics, log, maxAttempts }), { concurrency: 4 });
-      await recoverPendingWork({ db: database.db, processQueue, outboxQueue, log });
+      for (const queue of [processQueue, outboxQueue]) {
+        queue.onFailed((job, error) => log.error({ err: error, queue: queue.name, job: job.name, data: job.data }, 'job failed for good'));
+      }
+      const recovery = { db: database.db, processQueue, outboxQueue, log };
+      await recoverPendingWork(recovery);
+      const stopRecovery = scheduleRecovery(recovery);
+      closers.push(async () => stopRecovery());
     }
 
     const ingress: IngressDependencies = { db: database.db, channels, processQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs };

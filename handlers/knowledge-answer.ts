@@ -12,7 +12,8 @@ export interface KnowledgeAnswerOptions {
 }
 
 export function knowledgeAnswer(options: KnowledgeAnswerOptions): BotMiddleware {
-  const minScore = options.minScore ?? 0.5;
+  // BM25 scale: on the demo base unrelated questions score ≤ 6, real matches ≥ 7.
+  const minScore = options.minScore ?? 6.5;
   return async function knowledgeAnswerMiddleware(ctx, next) {
     if (!ctx.text) return next();
     const hits: RetrievalHit[] = await options.retriever.retrieve(ctx.workspaceId, ctx.text, { limit: 3 });

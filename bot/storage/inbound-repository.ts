@@ -3,7 +3,7 @@
  * transaction, deduplicated on the platform message id. This is what ingress writes before it
  * acknowledges a webhook.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../model.ts';
 import type { Database } from './database.ts';
 import { contacts, conversations, identities, messages, participants } from './schema.ts';
@@ -162,12 +162,18 @@ export async function conversationById(db: Database, conversationId: string): Pr
   return row;
 }
 
-/** Conversations that have inbound messages still waiting for the pipeline (crash recovery). */
-export async function conversationsWithPendingInbound(db: Database): Promise<Array<{ conversationId: string; messageId: string }>> {
+/**
+ * Conversations that have inbound messages still waiting for the pipeline and received before
+ * `before` (crash recovery), with the oldest such message of each.
+ */
+export async function conversationsWithPendingInbound(
+  db: Database,
+  before: Date = new Date(),
+): Promise<Array<{ conversationId: string; messageId: string }>> {
   const rows = await db
-    .select({ conversationId: messages.conversationId, messageId: sql<string>`min(${messages.id}::text)` })
+    .selectDistinctOn([messages.conversationId], { conversationId: messages.conversationId, messageId: messages.id })
     .from(messages)
-    .where(and(eq(messages.direction, 'inbound'), eq(messages.processingStatus, 'received')))
-    .groupBy(messages.conversationId);
+    .where(and(eq(messages.direction, 'inbound'), eq(messages.processingStatus, 'received'), lt(messages.createdAt, before)))
+    .orderBy(messages.conversationId, asc(messages.sequence));
   return rows;
 }

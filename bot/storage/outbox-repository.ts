@@ -4,7 +4,7 @@
  * Delivery then claims rows atomically — either the webhook's passive reply or the API sender
  * wins, never both.
  */
-import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { OutboundReply } from '../model.ts';
 import type { Database } from './database.ts';
 import type { MessageRow } from './inbound-repository.ts';
@@ -173,11 +173,11 @@ export async function replyWindowUsage(
   return { lastInboundAt, apiSendsSince: Number(sent?.n ?? 0) };
 }
 
-/** Conversations with outbound messages not yet delivered (crash recovery). */
-export async function conversationsWithUndelivered(db: Database): Promise<string[]> {
+/** Conversations with outbound messages created before `before` and not yet delivered (crash recovery). */
+export async function conversationsWithUndelivered(db: Database, before: Date = new Date()): Promise<string[]> {
   const rows = await db
     .selectDistinct({ conversationId: messages.conversationId })
     .from(messages)
-    .where(and(eq(messages.direction, 'outbound'), inArray(messages.deliveryStatus, ['queued', 'sending'])));
+    .where(and(eq(messages.direction, 'outbound'), inArray(messages.deliveryStatus, ['queued', 'sending']), lt(messages.createdAt, before)));
   return rows.map((row) => row.conversationId);
 }
