@@ -51,7 +51,10 @@ export async function runChat(options: { user?: string; channel?: string }): Pro
   const openId = options.user ?? `o_cli_${randomBytes(5).toString('hex')}`;
   const base = `${url}/sandbox/wechat-official/${channel}/followers/${openId}`;
   const print = (replies: ReplyView[]) => {
-    for (const reply of replies) process.stdout.write(`公众号: ${reply.text.replaceAll('\n', '\n        ')}\n`);
+    for (const reply of replies) {
+      const [first, ...rest] = reply.text.split('\n');
+      process.stdout.write(`公众号: ${[first, ...rest.map((line) => (line ? `        ${line}` : ''))].join('\n')}\n`);
+    }
   };
   const send = async (body: object): Promise<ReplyView[]> => {
     const response = await fetch(`${base}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -63,8 +66,9 @@ export async function runChat(options: { user?: string; channel?: string }): Pro
   process.stdout.write(`Chatting with ${channel} at ${url} as follower ${openId}. Type a question; Ctrl-D or /quit to leave.\n`);
   print(await send({ event: 'subscribe' }));
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  if (process.stdin.isTTY) input.setPrompt('你: ');
-  input.prompt();
+  const prompt = () => process.stdin.isTTY && input.prompt();
+  input.setPrompt('你: ');
+  prompt();
   for await (const line of input) {
     const text = line.trim();
     if (text === '/quit') break;
@@ -76,7 +80,7 @@ export async function runChat(options: { user?: string; channel?: string }): Pro
         process.stdout.write(`(发送失败: ${(error as Error).message})\n`);
       }
     }
-    input.prompt();
+    prompt();
   }
   input.close();
   await own?.close();

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'kefu-config-'));
+const withFile = (content: unknown) => {
+  const cwd = dir();
+  writeFileSync(join(cwd, 'kefu.config.json'), typeof content === 'string' ? content : JSON.stringify(content));
+  return cwd;
+};
+
+describe('loadConfig', () => {
+  test('no file: the embedded demo with a sandbox Official Account on this server', () => {
+    const config = loadConfig({ PORT: '4100' }, dir());
+    expect(config.source).toBe('demo');
+    expect(config.sandbox).toBe(true);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.channels).toHaveLength(1);
+    expect(config.channels[0]).toMatchObject({ id: 'demo-oa', type: 'wechat-official', workspace: 'default', apiBaseUrl: 'http://127.0.0.1:4100/sandbox/wechat-official' });
+    expect(config.knowledge[0]?.file).toMatch(/milk-tea-faq\.tsv$/);
+  });
+
+  test('a channel without workspace belongs to the first (default) workspace', () => {
+    const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], channels: [{ id: 'oa', type: 'wechat-official', appId: 'wx1', appSecret: 's', token: 't' }] }));
+    expect(config.channels[0]?.workspace).toBe('shop');
+  });
+
+  test.each([
+    ['invalid JSON', '{ nope', /not valid JSON/],
+    ['an unknown top-level key', { chanels: [] }, /chanels|Unrecognized/],
+    ['a bad channel type', { channels: [{ id: 'x', type: 'wechat', appId: 'a' }] }, /channels\[0\]\.type/],
+    ['a bad channel id', { channels: [{ id: 'Bad Id!', type: 'wechat-official' }] }, /channels\[0\]\.id/],
+    ['a duplicate channel id', { channels: [{ id: 'a', type: 'web' }, { id: 'a', type: 'web' }] }, /channels\[1\]\.id: duplicate/],
+    ['an unknown workspace', { channels: [{ id: 'a', type: 'web', workspace: 'nope' }] }, /channels\[0\]\.workspace: unknown workspace "nope"/],
+    ['a passive budget past the deadline', { channels: [{ id: 'a', type: 'web', passiveReplyBudgetMs: 6000 }] }, /channels\[0\]\.passiveReplyBudgetMs/],
+  ])('%s is refused with the setting named', (_name, content, message) => {
+    const cwd = withFile(content);
+    expect(() => loadConfig({}, cwd)).toThrow(ConfigError);
+    expect(() => loadConfig({}, cwd)).toThrow(message);
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, /environment PORT/],
+    [{ DATABASE_URL: 'not a url' }, /environment DATABASE_URL/],
+    [{ KEFU_SECRET_KEY: 'short' }, /KEFU_SECRET_KEY: must be at least 32 characters/],
+    [{ KEFU_ROLE: 'boss' }, /environment KEFU_ROLE/],
+    [{ LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }, /LLM_MODEL: required/],
+    [{ KEFU_CONFIG: '/nonexistent/kefu.json' }, /KEFU_CONFIG: file .* does not exist/],
+  ])('environment %o is refused with the variable named', (env, message) => {
+    expect(() => loadConfig(env, dir())).toThrow(message);
+  });
+});
