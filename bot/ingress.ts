@@ -88,7 +88,6 @@ export async function handleWebhookCall(
     if (only && entry.adapter.passiveReply && entry.passiveReplyBudgetMs > 0) {
       const passive = await awaitPassiveReply(deps, only.messageId, entry.passiveReplyBudgetMs);
       if (passive) {
-        console.log('CLAIMED by try started at', Math.round(started), 'closed?', request.headers['x-probe']);
         response = entry.adapter.passiveReply(result.replyContext, {
           parts: passive.parts,
           citations: passive.citations ?? undefined,
