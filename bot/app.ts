@@ -15,6 +15,8 @@ import { ensureFirstAdmin } from '../dashboards/api/first-admin.ts';
 import { createDashboardRouter } from '../dashboards/api/router.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
+import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
+import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES } from '../knowledge/intents/starter-intents.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
@@ -109,7 +111,8 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     closers.push(() => channels.close());
 
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
-    const pipeline = createDefaultPipeline({ retriever, handlers: options.handlers });
+    const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
+    const pipeline = createDefaultPipeline({ retriever, intents, handlers: options.handlers });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
     closers.push(() => queues.close());

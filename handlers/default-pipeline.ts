@@ -1,11 +1,14 @@
 /**
  * The default processing stack (DESIGN.md "The pipeline"): error boundary → ignore own messages →
- * human-mode gate → events → knowledge answer → fallback. Later stages (group gating, intent
+ * human-mode gate → events → intent → smalltalk → your handlers → knowledge answer → fallback. Later stages (group gating, intent
  * routing, orders, tickets, handoff) slot in by position.
  */
 import { compose } from '../bot/compose.ts';
 import type { BotContext, BotMiddleware } from '../bot/context.ts';
+import type { IntentDetector } from '../knowledge/intents/types.ts';
 import type { KnowledgeRetriever } from '../knowledge/types.ts';
+import { detectIntent } from './intent-detection.ts';
+import { smalltalk } from './smalltalk.ts';
 import { errorBoundary } from './error-boundary.ts';
 import { handleEvents } from './events.ts';
 import { fallback } from './fallback.ts';
@@ -15,6 +18,8 @@ import { knowledgeAnswer } from './knowledge-answer.ts';
 
 export interface DefaultPipelineOptions {
   retriever: KnowledgeRetriever;
+  /** Intent detection; without it every message goes to the knowledge answer. */
+  intents?: IntentDetector;
   minKnowledgeScore?: number;
   welcome?: string;
   /** Your own stages, run after the gates and events and before the knowledge answer. */
@@ -27,6 +32,7 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
     ignoreOwnMessages(),
     humanModeGate(),
     handleEvents({ welcome: options.welcome }),
+    ...(options.intents ? [detectIntent({ detector: options.intents }), smalltalk()] : []),
     ...(options.handlers ?? []),
     knowledgeAnswer({ retriever: options.retriever, minScore: options.minKnowledgeScore }),
     fallback(),

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -39,16 +40,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const client = new PGlite(options.dataDir, options.template ? { loadDataDir: options.template } : {});
-    await client.waitReady;
+    let unlock = () => {};
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      unlock = lockDataDir(`${options.dataDir.replace(/\/+$/, '')}.lock`);
+    }
+    let client: InstanceType<typeof PGlite>;
+    try {
+      client = new PGlite(options.dataDir, options.template ? { loadDataDir: options.template } : {});
+      await client.waitReady;
+    } catch (error) {
+      unlock();
+      throw error;
+    }
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
     return {
       db: db as unknown as Database,
       driver: 'pglite',
       ping: async () => void (await client.query('select 1')),
-      close: () => client.close(),
+      close: async () => {
+        await client.close();
+        unlock();
+      },
       dump: () => client.dumpDataDir('none'),
     };
   }

@@ -1,0 +1,22 @@
+/**
+ * Detects the message's intent (rules → example classifier → optional LLM) and records it in
+ * `ctx.state.intent` for the stages below and for operators. It never answers by itself.
+ */
+import type { BotMiddleware } from '../bot/context.ts';
+import type { IntentDetector, IntentPrediction } from '../knowledge/intents/types.ts';
+
+export function detectIntent(options: { detector: IntentDetector }): BotMiddleware {
+  return async function detectIntentMiddleware(ctx, next) {
+    if (ctx.text) {
+      const prediction: IntentPrediction = await options.detector.detect(ctx.text);
+      ctx.state.intent = prediction;
+      ctx.log.debug({ intent: prediction.intent, confidence: prediction.confidence, source: prediction.source }, 'intent');
+    }
+    await next();
+  };
+}
+
+/** The intent recorded by `detectIntent`, if any. */
+export function intentOf(state: Record<string, unknown>): IntentPrediction | undefined {
+  return state.intent as IntentPrediction | undefined;
+}
