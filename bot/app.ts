@@ -13,6 +13,7 @@ import { createSandboxFollowerRoutes } from '../adapters/wechat-official/sandbox
 import { createWechatOfficialSandbox, type WechatOfficialSandbox } from '../adapters/wechat-official/sandbox.ts';
 import { ensureFirstAdmin } from '../dashboards/api/first-admin.ts';
 import { createDashboardRouter } from '../dashboards/api/router.ts';
+import { purgeExpiredSessions } from '../dashboards/api/session-repository.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
 import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
@@ -185,6 +186,11 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     }
 
     const firstAdmin = await ensureFirstAdmin(database.db, { workspaceId: config.defaultWorkspaceId });
+    const sessionSweeper = setInterval(() => {
+      purgeExpiredSessions(database.db).catch((error: unknown) => log.error({ err: error }, 'session purge failed'));
+    }, 60 * 60_000);
+    sessionSweeper.unref();
+    closers.push(async () => clearInterval(sessionSweeper));
     return { url, port, database, sandboxes, firstAdmin, close };
   } catch (error) {
     await close();

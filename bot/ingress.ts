@@ -27,7 +27,11 @@ export interface IngressDependencies {
   replySignal: ReplySignal;
   metrics: Metrics;
   log: Logger;
-  /** How often a waiting webhook re-checks the database for its answer (ms). */
+  /**
+   * How often a waiting webhook re-checks the database for its answer (ms). The in-process reply
+   * signal wakes it at once when the worker runs in the same process; polling is the fallback for
+   * separate worker processes. Default 1000.
+   */
   passivePollMs?: number;
 }
 
@@ -128,7 +132,7 @@ export async function handleWebhookCall(
  */
 async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, budgetMs: number) {
   const deadline = Date.now() + budgetMs;
-  const pollMs = deps.passivePollMs ?? 200;
+  const pollMs = deps.passivePollMs ?? 1000;
   for (;;) {
     // Status first: replies are committed with the status change, so a processed status seen
     // here guarantees the claim below sees the replies.
