@@ -1,0 +1,50 @@
+/** Appends a retrieval benchmark run to bench/RESULTS.md (append only: others write there too). */
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+
+interface Figures {
+  'hit@1': number;
+  'hit@5': number;
+  'mrr@10': number;
+}
+
+export interface RetrievalReport {
+  date: string;
+  machine: string;
+  commit: string;
+  node: string;
+  quality: Record<string, unknown>;
+  scale_10k: Record<string, { entries_per_s: number; heap_mb: number; p50_ms: number; p95_ms: number; cpu_mean_ms: number }>;
+}
+
+const header = '# Benchmark results\n\nEach run appends a section: what ran, where (machine, date, commit) and its figures.\n';
+
+/** Append one run as a Markdown section; creates the file with a header when absent. */
+export function appendRetrievalResults(path: string, report: RetrievalReport): void {
+  if (!existsSync(path)) writeFileSync(path, header);
+  const lines = [
+    '',
+    `## Knowledge retrieval — ${report.date.slice(0, 10)}`,
+    '',
+    `Machine: ${report.machine}; Node ${report.node}; commit ${report.commit}. Command: \`npx tsx bench/knowledge/retrieval.ts\`.`,
+    '',
+    '| set | engine | hit@1 | hit@5 | MRR@10 | floor hit@1 (README / this run) | hit@1 ÷ README floor | p95 ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [set, value] of Object.entries(report.quality)) {
+    const row = value as Record<string, unknown>;
+    const quoted = row.floor_quoted as Figures;
+    const computed = row.floor_computed as Figures;
+    for (const engine of ['ours', 'minisearch']) {
+      const figures = row[engine] as (Figures & { p95_ms: number; hit1_vs_quoted_floor: number }) | undefined;
+      if (!figures) continue;
+      lines.push(
+        `| ${set} | ${engine} | ${figures['hit@1']} | ${figures['hit@5']} | ${figures['mrr@10']} | ${quoted['hit@1']} / ${computed['hit@1']} | ${figures.hit1_vs_quoted_floor}× | ${figures.p95_ms} |`,
+      );
+    }
+  }
+  lines.push('', '10k-entry KB (every entry has an answer), one thread:', '', '| engine | build entries/s | heap MB | p50 ms | p95 ms | CPU ms/query |', '|---|---|---|---|---|---|');
+  for (const [engine, figures] of Object.entries(report.scale_10k)) {
+    lines.push(`| ${engine} | ${figures.entries_per_s} | ${figures.heap_mb} | ${figures.p50_ms} | ${figures.p95_ms} | ${figures.cpu_mean_ms} |`);
+  }
+  appendFileSync(path, `${lines.join('\n')}\n`);
+}

@@ -1,0 +1,256 @@
+/**
+ * Our own BM25 over FAQ questions, their variants and answers. Every question variant is its own
+ * scoring unit and an entry takes the score of its best variant (a customer's message paraphrases
+ * one stored question, not the average of them), plus the answer's score at a lower weight.
+ * Entries without questions (document chunks, answer-only tables) are scored on their text alone.
+ *
+ * Each unit is indexed in several term spaces with their own statistics: words, character bigrams
+ * and (questions) characters, or (answers) words without interrogatives, bigrams and the bigrams
+ * of the answer's opening, where an answer addresses its question. Add and remove are
+ * incremental: removed units are skipped at query time and swept out once they pile up.
+ */
+import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
+import { interrogativeWords } from '../text/stopwords.ts';
+import { createTextAnalyzer, type AnalyzedText, type TextAnalyzer } from '../text/tokenizer.ts';
+import { bodyOf, questionsOf, type KnowledgeIndex } from './knowledge-index.ts';
+import { accumulate, insertTop, type Posting } from './bm25-scoring.ts';
+
+/** BM25 saturation (`k1`) and length normalisation (`b`) of one field. */
+export interface FieldParameters {
+  k1: number;
+  b: number;
+}
+
+/** Relative weights of the term spaces (words count 1). */
+export interface TermWeights {
+  grams: number;
+  questionCharacters: number;
+  answerLead: number;
+}
+
+export interface Bm25Options {
+  /** Analyzer for index and query text; default: jieba + bigrams with the built-in lexicon. */
+  analyzer?: TextAnalyzer;
+  /** Question and variant units; default k1 1.2, b 0.75. */
+  question?: FieldParameters;
+  /** Answer (or passage) units; default k1 1.2, b 0.75. */
+  answer?: FieldParameters;
+  /** Weight of the answer's score for entries that have questions; default 0.3. */
+  answerWeight?: number;
+  /** Default: grams 0.5, questionCharacters 0.3, answerLead 0.7 (tuned in `bench/knowledge`). */
+  weights?: Partial<TermWeights>;
+  /** Characters of an answer that count as its opening; default 40. */
+  leadLength?: number;
+}
+
+const QUESTION = 0;
+const ANSWER = 1;
+
+/** One term space: how a unit's and a query's terms are drawn, and its statistics. */
+interface TermSpace {
+  field: number;
+  /** Position of this space's length in a unit's stride of `unitLengths`. */
+  lengthSlot: number;
+  weight: number;
+  unitTerms(text: string, analyzed: AnalyzedText): string[];
+  queryTerms(analyzed: AnalyzedText): string[];
+  postings: Map<string, Posting>;
+  totalLength: number;
+  liveUnits: number;
+}
+
+interface Slot {
+  entry: KnowledgeEntry;
+  units: number[];
+  hasQuestions: boolean;
+}
+
+const STRIDE = 3;
+const interrogatives = new Set(interrogativeWords);
+const withoutInterrogatives = (words: string[]) => words.filter((word) => !interrogatives.has(word));
+
+/** Create an empty BM25 index. */
+export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
+  const analyzer = options.analyzer ?? createTextAnalyzer();
+  const parameters = [options.question ?? { k1: 1.2, b: 0.75 }, options.answer ?? { k1: 1.2, b: 0.75 }];
+  const answerWeight = options.answerWeight ?? 0.3;
+  const weights: TermWeights = { grams: 0.5, questionCharacters: 0.3, answerLead: 0.7, ...options.weights };
+  const leadLength = options.leadLength ?? 40;
+
+  const space = (field: number, lengthSlot: number, weight: number, rest: Pick<TermSpace, 'unitTerms' | 'queryTerms'>) =>
+    ({ field, lengthSlot, weight, ...rest, postings: new Map(), totalLength: 0, liveUnits: 0 }) as TermSpace;
+  const makeSpaces = (): TermSpace[] =>
+    [
+      space(QUESTION, 0, 1, { unitTerms: (_, a) => a.words, queryTerms: (a) => a.words }),
+      space(QUESTION, 1, weights.grams, { unitTerms: (_, a) => a.grams, queryTerms: (a) => a.grams }),
+      space(QUESTION, 2, weights.questionCharacters, { unitTerms: (_, a) => a.characters, queryTerms: (a) => a.characters }),
+      space(ANSWER, 0, 1, {
+        unitTerms: (_, a) => withoutInterrogatives(a.words),
+        queryTerms: (a) => withoutInterrogatives(a.words),
+      }),
+      space(ANSWER, 1, weights.grams, { unitTerms: (_, a) => a.grams, queryTerms: (a) => a.grams }),
+      space(ANSWER, 2, weights.answerLead, {
+        unitTerms: (text) => analyzer.analyze(text.slice(0, leadLength)).grams,
+        queryTerms: (a) => a.grams,
+      }),
+    ].filter((termSpace) => termSpace.weight > 0);
+
+  let spaces = makeSpaces();
+  let slots: Array<Slot | undefined> = [];
+  let slotById = new Map<string, number>();
+  let unitSlot: number[] = [];
+  let unitField: number[] = [];
+  let unitAlive: boolean[] = [];
+  /** Unit lengths per space: `unit * STRIDE + space.lengthSlot`. */
+  let unitLengths: number[] = [];
+  let deadUnits = 0;
+  let unitScores = new Float64Array(0);
+  let slotQuestion = new Float64Array(0);
+  let slotAnswer = new Float64Array(0);
+
+  const spacesOf = (field: number) => spaces.filter((termSpace) => termSpace.field === field);
+
+  const addUnit = (slot: number, field: number, text: string): number => {
+    const unit = unitSlot.length;
+    const analyzed = analyzer.analyze(text);
+    unitSlot.push(slot);
+    unitField.push(field);
+    unitAlive.push(true);
+    for (let index = 0; index < STRIDE; index++) unitLengths.push(0);
+    for (const termSpace of spacesOf(field)) {
+      const terms = termSpace.unitTerms(text, analyzed);
+      unitLengths[unit * STRIDE + termSpace.lengthSlot] = terms.length;
+      termSpace.totalLength += terms.length;
+      termSpace.liveUnits++;
+      for (const [term, tf] of countTerms(terms)) {
+        let posting = termSpace.postings.get(term);
+        if (!posting) termSpace.postings.set(term, (posting = { units: [], tfs: [], live: 0 }));
+        posting.units.push(unit);
+        posting.tfs.push(tf);
+        posting.live++;
+      }
+    }
+    return unit;
+  };
+
+  const killUnit = (unit: number, text: string) => {
+    unitAlive[unit] = false;
+    deadUnits++;
+    const analyzed = analyzer.analyze(text);
+    for (const termSpace of spacesOf(unitField[unit] as number)) {
+      termSpace.totalLength -= unitLengths[unit * STRIDE + termSpace.lengthSlot] as number;
+      termSpace.liveUnits--;
+      for (const term of new Set(termSpace.unitTerms(text, analyzed))) {
+        const posting = termSpace.postings.get(term);
+        if (posting) posting.live--;
+      }
+    }
+  };
+
+  const unitTexts = (entry: KnowledgeEntry): Array<[number, string]> => {
+    const body = bodyOf(entry);
+    const texts: Array<[number, string]> = questionsOf(entry).map((question) => [QUESTION, question]);
+    if (body.trim() !== '') texts.push([ANSWER, body]);
+    return texts;
+  };
+
+  /** Entry score: best question unit + weighted answer, or the answer alone without questions. */
+  const rankEntries = (touched: number[], limit: number): RetrievalHit[] => {
+    if (slotQuestion.length < slots.length) {
+      slotQuestion = new Float64Array(slots.length * 2);
+      slotAnswer = new Float64Array(slots.length * 2);
+    }
+    const touchedSlots: number[] = [];
+    for (const unit of touched) {
+      const slot = unitSlot[unit] as number;
+      const score = unitScores[unit] as number;
+      unitScores[unit] = 0;
+      if (slotQuestion[slot] === 0 && slotAnswer[slot] === 0) touchedSlots.push(slot);
+      if (unitField[unit] === QUESTION) slotQuestion[slot] = Math.max(slotQuestion[slot] as number, score);
+      else slotAnswer[slot] = score;
+    }
+    const hits: RetrievalHit[] = [];
+    for (const slot of touchedSlots) {
+      const stored = slots[slot] as Slot;
+      const question = slotQuestion[slot] as number;
+      const answer = slotAnswer[slot] as number;
+      slotQuestion[slot] = 0;
+      slotAnswer[slot] = 0;
+      insertTop(hits, { entry: stored.entry, score: stored.hasQuestions ? question + answerWeight * answer : answer }, limit);
+    }
+    return hits;
+  };
+
+  const index: KnowledgeIndex = {
+    get size() {
+      return slotById.size;
+    },
+    get: (id) => {
+      const slot = slotById.get(id);
+      return slot === undefined ? undefined : slots[slot]?.entry;
+    },
+    add(entry) {
+      index.remove(entry.id);
+      const slot = slots.length;
+      const units = unitTexts(entry).map(([field, text]) => addUnit(slot, field, text));
+      slots.push({ entry, units, hasQuestions: questionsOf(entry).length > 0 });
+      slotById.set(entry.id, slot);
+    },
+    remove(id) {
+      const slot = slotById.get(id);
+      if (slot === undefined) return false;
+      const stored = slots[slot] as Slot;
+      const texts = unitTexts(stored.entry);
+      stored.units.forEach((unit, position) => killUnit(unit, (texts[position] as [number, string])[1]));
+      slots[slot] = undefined;
+      slotById.delete(id);
+      if (deadUnits > 1000 && deadUnits > unitSlot.length / 2) compact();
+      return true;
+    },
+    search(query, limit = 5) {
+      const analyzed = analyzer.analyze(query);
+      if (unitScores.length < unitSlot.length) unitScores = new Float64Array(unitSlot.length * 2);
+      const touched: number[] = [];
+      for (const termSpace of spaces) {
+        if (termSpace.liveUnits === 0) continue;
+        const { k1, b } = parameters[termSpace.field] as FieldParameters;
+        const averageLength = termSpace.totalLength / termSpace.liveUnits || 1;
+        for (const term of new Set(termSpace.queryTerms(analyzed))) {
+          const posting = termSpace.postings.get(term);
+          if (!posting || posting.live === 0) continue;
+          const idf = Math.log(1 + (termSpace.liveUnits - posting.live + 0.5) / (posting.live + 0.5));
+          accumulate(posting, termSpace.weight * idf * (k1 + 1), k1 * (1 - b), (k1 * b) / averageLength, {
+            alive: unitAlive,
+            lengths: unitLengths,
+            lengthOffset: termSpace.lengthSlot,
+            stride: STRIDE,
+            scores: unitScores,
+            touched,
+          });
+        }
+      }
+      return rankEntries(touched, limit);
+    },
+  };
+
+  const compact = () => {
+    const live = slots.filter((slot): slot is Slot => slot !== undefined).map((slot) => slot.entry);
+    spaces = makeSpaces();
+    slots = [];
+    slotById = new Map();
+    unitSlot = [];
+    unitField = [];
+    unitAlive = [];
+    unitLengths = [];
+    deadUnits = 0;
+    for (const entry of live) index.add(entry);
+  };
+
+  return index;
+}
+
+function countTerms(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,145 @@
+/**
+ * `KnowledgeRetriever` implementations: a static one over a fixed list of entries (demo, tests,
+ * evaluation), and the per-workspace one over the published knowledge in the database.
+ */
+import type { KnowledgeEntry, KnowledgeRetriever, RetrievalHit, RetrieveOptions } from './types.ts';
+import { createBm25Index, type Bm25Options } from './index/bm25-index.ts';
+import type { KnowledgeIndex } from './index/knowledge-index.ts';
+import type { KnowledgeSource } from './knowledge-repository.ts';
+import { createTextAnalyzer, type Lexicon } from './text/tokenizer.ts';
+
+/** A retriever that answers every workspace from one index; `index` stays open for add/remove. */
+export interface StaticRetriever extends KnowledgeRetriever {
+  readonly index: KnowledgeIndex;
+}
+
+/** Retriever over fixed entries (or a ready index), ignoring the workspace id. */
+export function createStaticRetriever(
+  entries: Iterable<KnowledgeEntry>,
+  options: Bm25Options & { index?: KnowledgeIndex } = {},
+): StaticRetriever {
+  const index = options.index ?? createBm25Index(options);
+  for (const entry of entries) index.add(entry);
+  return {
+    index,
+    retrieve: async (_workspaceId: string, query: string, retrieveOptions?: RetrieveOptions): Promise<RetrievalHit[]> =>
+      index.search(query, retrieveOptions?.limit ?? 5),
+  };
+}
+
+export interface KnowledgeRetrieverOptions {
+  /** Published knowledge per workspace (the knowledge repository). */
+  source: KnowledgeSource;
+  /** A workspace's custom words and synonyms; read when its index is (re)built. */
+  lexicon?: (workspaceId: string) => Lexicon | Promise<Lexicon>;
+  /**
+   * How long an index is trusted before the source's published stamp is checked again; default
+   * 5 s. Publishing in another process reaches this one within that time; `refresh` is immediate.
+   */
+  checkIntervalMs?: number;
+  /** BM25 settings (the analyzer comes from `lexicon`). */
+  index?: Omit<Bm25Options, 'analyzer'>;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+  /**
+   * Called when a periodic check of the source fails; the query is then answered from the index
+   * as it was (stale knowledge beats no answer). Default: rethrow.
+   */
+  onRefreshError?: (error: unknown, workspaceId: string) => void;
+}
+
+/** The database-backed retriever, with control over its per-workspace indexes. */
+export interface WorkspaceKnowledgeRetriever extends KnowledgeRetriever {
+  /** Check the workspace's published knowledge now and apply changes incrementally. */
+  refresh(workspaceId: string): Promise<void>;
+  /** Drop the workspace's index; the next query rebuilds it (e.g. after a lexicon change). */
+  reset(workspaceId: string): void;
+}
+
+interface WorkspaceIndex {
+  index: KnowledgeIndex;
+  stamp: string | undefined;
+  hashes: Map<string, string>;
+  checkedAt: number;
+  /** The refresh in flight, shared by concurrent queries. */
+  refreshing?: Promise<void>;
+}
+
+/** Per-workspace in-memory indexes over the published knowledge, kept in sync incrementally. */
+export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): WorkspaceKnowledgeRetriever {
+  const checkIntervalMs = options.checkIntervalMs ?? 5000;
+  const now = options.now ?? Date.now;
+  const workspaces = new Map<string, Promise<WorkspaceIndex>>();
+
+  const create = async (workspaceId: string): Promise<WorkspaceIndex> => {
+    const lexicon = (await options.lexicon?.(workspaceId)) ?? {};
+    const index = createBm25Index({ ...options.index, analyzer: createTextAnalyzer(lexicon) });
+    const state: WorkspaceIndex = { index, stamp: undefined, hashes: new Map(), checkedAt: 0 };
+    await sync(workspaceId, state);
+    return state;
+  };
+
+  /** Apply the difference between the index and the published entries. */
+  const sync = async (workspaceId: string, state: WorkspaceIndex): Promise<void> => {
+    const checkedAt = now();
+    const stamp = await options.source.publishedStamp(workspaceId);
+    if (stamp !== state.stamp) {
+      const entries = await options.source.loadPublishedEntries(workspaceId);
+      const published = new Map(entries.map((entry) => [entry.id, entry]));
+      for (const id of state.hashes.keys()) {
+        if (!published.has(id)) {
+          state.index.remove(id);
+          state.hashes.delete(id);
+        }
+      }
+      for (const entry of entries) {
+        if (state.hashes.get(entry.id) === entry.contentHash) continue;
+        const { knowledgeBaseId: _base, contentHash, ...plain } = entry;
+        state.index.add(plain);
+        state.hashes.set(entry.id, contentHash);
+      }
+      state.stamp = stamp;
+    }
+    state.checkedAt = checkedAt;
+  };
+
+  const refreshOnce = (workspaceId: string, state: WorkspaceIndex): Promise<void> => {
+    state.refreshing ??= sync(workspaceId, state).finally(() => {
+      state.refreshing = undefined;
+    });
+    return state.refreshing;
+  };
+
+  const stateOf = (workspaceId: string): Promise<WorkspaceIndex> => {
+    let state = workspaces.get(workspaceId);
+    if (!state) {
+      state = create(workspaceId);
+      workspaces.set(workspaceId, state);
+      // A failed build is not cached: the next query tries again.
+      state.catch(() => workspaces.delete(workspaceId));
+    }
+    return state;
+  };
+
+  return {
+    async retrieve(workspaceId, query, retrieveOptions) {
+      const state = await stateOf(workspaceId);
+      if (now() - state.checkedAt >= checkIntervalMs) {
+        try {
+          await refreshOnce(workspaceId, state);
+        } catch (error) {
+          if (!options.onRefreshError) throw error;
+          options.onRefreshError(error, workspaceId);
+          state.checkedAt = now();
+        }
+      }
+      return state.index.search(query, retrieveOptions?.limit ?? 5);
+    },
+    async refresh(workspaceId) {
+      await refreshOnce(workspaceId, await stateOf(workspaceId));
+    },
+    reset(workspaceId) {
+      workspaces.delete(workspaceId);
+    },
+  };
+}

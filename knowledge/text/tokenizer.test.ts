@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createTextAnalyzer } from './tokenizer.ts';
+import { createWordMatcher } from './word-matcher.ts';
+
+describe('createTextAnalyzer', () => {
+  it('segments Chinese into words and drops stopwords', () => {
+    const { words } = createTextAnalyzer().analyze('我的奶茶什么时候送到');
+    expect(words).toContain('奶茶');
+    expect(words).toContain('送到');
+    expect(words).not.toContain('的');
+    expect(words).not.toContain('我');
+  });
+
+  it('maps synonyms to one canonical word at index and query time', () => {
+    const analyzer = createTextAnalyzer({ synonyms: { 奶盖茶: '芝士奶盖' } });
+    expect(analyzer.analyze('我要退钱').words).toContain('退款');
+    expect(analyzer.analyze('奶盖茶还有吗').words).toContain('芝士奶盖');
+    // The bigrams follow the canonical word, so they match too.
+    expect(analyzer.analyze('我要退钱').grams).toContain('退款');
+  });
+
+  it('can leave the built-in synonyms out', () => {
+    expect(createTextAnalyzer({ defaultSynonyms: false }).analyze('我要退钱').words).not.toContain('退款');
+  });
+
+  it('keeps custom dictionary words whole', () => {
+    const plain = createTextAnalyzer().segment('茶语时光芝士莓莓好喝');
+    expect(plain).not.toContain('茶语时光');
+    const custom = createTextAnalyzer({ words: ['茶语时光', '芝士莓莓'] }).segment('茶语时光芝士莓莓好喝');
+    expect(custom).toContain('茶语时光');
+    expect(custom).toContain('芝士莓莓');
+  });
+
+  it('applies traditional → simplified before segmenting', () => {
+    expect(createTextAnalyzer().analyze('外賣配送費').words).toEqual(
+      createTextAnalyzer().analyze('外卖配送费').words,
+    );
+  });
+
+  it('adds character bigrams and characters of Han runs, not across punctuation', () => {
+    const { grams, characters } = createTextAnalyzer().analyze('退款，进度');
+    expect(grams).toEqual(['退款', '进度']);
+    expect(characters).toEqual(['退', '款', '进', '度']);
+  });
+
+  it('lets Latin words stand whole in every family', () => {
+    const { words, grams, characters } = createTextAnalyzer().analyze('WiFi密码');
+    expect(words).toContain('wifi');
+    expect(grams).toContain('wifi');
+    expect(characters).toContain('wifi');
+  });
+});
+
+describe('createWordMatcher', () => {
+  it('takes the longest protected word, left to right', () => {
+    const matcher = createWordMatcher(['花呗', '蚂蚁花呗']);
+    expect(matcher.split('开通蚂蚁花呗吗')).toEqual([
+      { text: '开通', protected: false },
+      { text: '蚂蚁花呗', protected: true },
+      { text: '吗', protected: false },
+    ]);
+  });
+
+  it('returns the text as one gap without words', () => {
+    expect(createWordMatcher([]).split('你好')).toEqual([{ text: '你好', protected: false }]);
+  });
+});
