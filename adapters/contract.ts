@@ -59,6 +59,7 @@ export function describeAdapterContract(name: string, createHarness: () => Promi
         db: database.db,
         channels,
         processQueue: queues.create('contract-process'),
+        outboxQueue: queues.create('contract-outbox'),
         replySignal: new ReplySignal(),
         metrics: createMetrics(),
         log: createLogger({ level: 'silent' }),

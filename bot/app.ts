@@ -113,7 +113,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
 
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
     const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
-    const pipeline = createDefaultPipeline({ retriever, intents, handlers: options.handlers });
+    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
     closers.push(() => queues.close());
@@ -133,7 +133,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       closers.push(async () => stopRecovery());
     }
 
-    const ingress: IngressDependencies = { db: database.db, channels, processQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs };
+    const ingress: IngressDependencies = { db: database.db, channels, processQueue, outboxQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs };
     const sandboxes = new Map<string, WechatOfficialSandbox>();
     const app = createHttpApp({
       ingress,

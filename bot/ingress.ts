@@ -16,14 +16,17 @@ import type { Metrics } from './metrics.ts';
 import type { ChannelType } from './model.ts';
 import type { Queue } from './ports/queue.ts';
 import type { ReplySignal } from './reply-signal.ts';
+import { deliverJobName } from './processor.ts';
 import type { Database } from './storage/database.ts';
 import { persistInbound } from './storage/inbound-repository.ts';
-import { claimPassiveReply, inboundStatus } from './storage/outbox-repository.ts';
+import { claimPassiveReply, inboundStatus, passiveReplyOf, releasePassiveClaim } from './storage/outbox-repository.ts';
 
 export interface IngressDependencies {
   db: Database;
   channels: ChannelRegistry;
   processQueue: Queue;
+  /** Where a passive reply goes when its connection closed before it was written. */
+  outboxQueue: Queue;
   replySignal: ReplySignal;
   metrics: Metrics;
   log: Logger;
@@ -45,13 +48,30 @@ const json = (status: number, code: string, message: string): WebhookResponse =>
   contentType: 'application/json',
 });
 
+/** The answer to a webhook call, and what to do if it could not be written. */
+export interface WebhookCallResult extends WebhookResponse {
+  /**
+   * Set when the response carries a passive reply: call it when the connection closed before the
+   * response was fully written, so the reply goes through the platform API instead of being lost.
+   */
+  undelivered?: () => Promise<void>;
+  /** Set with `undelivered`: call it once the response was fully written. */
+  delivered?: () => void;
+}
+
+export interface WebhookCallOptions {
+  /** Aborted when the platform closed the connection (it gave up on this try). */
+  closed?: AbortSignal;
+}
+
 /** Handle one webhook call; never throws. */
 export async function handleWebhookCall(
   deps: IngressDependencies,
   channelType: ChannelType,
   accountId: string,
   request: WebhookRequest,
-): Promise<WebhookResponse> {
+  options: WebhookCallOptions = {},
+): Promise<WebhookCallResult> {
   const started = performance.now();
   const entry = deps.channels.find(accountId, channelType);
   const outcome = (name: string) => deps.metrics.webhookRequests.inc({ channel_type: channelType, outcome: name });
@@ -86,18 +106,31 @@ export async function handleWebhookCall(
     }
     outcome(stored.some((s) => !s.duplicate) ? 'stored' : 'duplicate');
 
-    let response = entry.adapter.acknowledge(result.replyContext);
+    let response: WebhookCallResult = entry.adapter.acknowledge(result.replyContext);
     let replied = 'ack';
     const only = stored.length === 1 ? stored[0] : undefined;
     if (only && entry.adapter.passiveReply && entry.passiveReplyBudgetMs > 0) {
-      const passive = await awaitPassiveReply(deps, only.messageId, entry.passiveReplyBudgetMs);
+      const passive = await awaitPassiveReply(deps, only.messageId, entry.passiveReplyBudgetMs, options.closed);
       if (passive) {
-        response = entry.adapter.passiveReply(result.replyContext, {
-          parts: passive.parts,
-          citations: passive.citations ?? undefined,
-          mentions: passive.mentions,
-        });
-        deps.metrics.deliveries.inc({ via: 'passive', outcome: 'sent' });
+        const inboundId = only.messageId;
+        response = {
+          ...entry.adapter.passiveReply(result.replyContext, {
+            parts: passive.parts,
+            citations: passive.citations ?? undefined,
+            mentions: passive.mentions,
+          }),
+          delivered: () => {
+            deps.replySignal.markDelivered(inboundId);
+            deps.metrics.deliveries.inc({ via: 'passive', outcome: 'sent' });
+          },
+          undelivered: async () => {
+            // Another try of the same message may have carried the reply already.
+            if (deps.replySignal.wasDelivered(inboundId)) return;
+            await releasePassiveClaim(deps.db, passive.id);
+            await deps.outboxQueue.add(deliverJobName, { conversationId: passive.conversationId }, { jobId: `undelivered-${passive.id}` });
+            log.warn({ messageId: passive.id }, 'passive reply not written (connection closed); sending through the API');
+          },
+        };
         replied = 'passive';
       }
     }
@@ -128,21 +161,25 @@ export async function handleWebhookCall(
 
 /**
  * Wait up to `budgetMs` for the pipeline's first reply to `inboundId` and claim it for the HTTP
- * response. Returns undefined when the budget ran out or the message needs no reply.
+ * response. Concurrent tries of the same message (WeChat retries while the first still waits) all
+ * carry the one claimed reply: the platform uses whichever answer reaches it first and shows it
+ * once. Returns undefined when the budget ran out, the connection closed, or there is no reply.
  */
-async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, budgetMs: number) {
+async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, budgetMs: number, closed?: AbortSignal) {
   const deadline = Date.now() + budgetMs;
   const pollMs = deps.passivePollMs ?? 1000;
   for (;;) {
+    if (closed?.aborted) return undefined;
     // Status first: replies are committed with the status change, so a processed status seen
     // here guarantees the claim below sees the replies.
     const status = await inboundStatus(deps.db, inboundId);
-    const claimed = await claimPassiveReply(deps.db, inboundId);
+    if (closed?.aborted) return undefined;
+    const claimed = (await claimPassiveReply(deps.db, inboundId)) ?? (await passiveReplyOf(deps.db, inboundId));
     if (claimed) return claimed;
-    // Processed with nothing left to claim: no reply, or another delivery (a retry) took it.
+    // Processed with nothing to carry: no reply, or it went through the API.
     if (status !== 'received') return undefined;
     const left = deadline - Date.now();
     if (left <= 0) return undefined;
-    await deps.replySignal.wait(inboundId, Math.min(left, pollMs));
+    await deps.replySignal.wait(inboundId, Math.min(left, pollMs), closed);
   }
 }

@@ -70,7 +70,35 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       headers: ctx.headers as Record<string, string | undefined>,
       rawBody,
     };
-    const response = await handleWebhookCall(options.ingress, type as ChannelType, ctx.params.account!, request);
+    // The platform may give up on this try (WeChat closes it after 5 s and retries).
+    const closed = new AbortController();
+    const socket = ctx.req.socket;
+    const onClose = () => {
+      if (!ctx.res.writableFinished) closed.abort();
+    };
+    if (socket.destroyed) closed.abort();
+    ctx.res.once('close', onClose);
+    socket.once('close', onClose);
+    const response = await handleWebhookCall(options.ingress, type as ChannelType, ctx.params.account!, request, { closed: closed.signal });
+    if (response.undelivered) {
+      const { undelivered, delivered } = response;
+      ctx.res.off('close', onClose);
+      socket.off('close', onClose);
+      if (closed.signal.aborted || socket.destroyed) {
+        // Gone while we claimed the reply: it must go through the API.
+        await undelivered();
+        return;
+      }
+      ctx.res.once('finish', () => delivered?.());
+      ctx.res.once('close', () => {
+        if (!ctx.res.writableFinished) {
+          undelivered().catch((error: unknown) => options.log.error({ err: error }, 'could not hand an unwritten passive reply to the API'));
+        }
+      });
+    } else {
+      ctx.res.off('close', onClose);
+      socket.off('close', onClose);
+    }
     ctx.status = response.status;
     ctx.type = response.contentType ?? 'text/plain';
     ctx.body = response.body;

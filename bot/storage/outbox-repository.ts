@@ -87,6 +87,17 @@ export async function claimPassiveReply(db: Database, inboundId: string): Promis
   return row;
 }
 
+/** The reply to `inboundId` already claimed for a passive answer (by a concurrent try), if any. */
+export async function passiveReplyOf(db: Database, inboundId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.replyToId, inboundId), eq(messages.direction, 'outbound'), eq(messages.deliveryVia, 'passive')))
+    .orderBy(asc(messages.sequence))
+    .limit(1);
+  return row;
+}
+
 /** Undo a passive claim whose HTTP response could not be written (client gone). */
 export async function releasePassiveClaim(db: Database, messageId: string): Promise<void> {
   await db

@@ -3,7 +3,8 @@
  * tries it sends and keeps every answer. With `followDropped` (default) a try the sandbox gives up
  * on still runs to its end over the network, so the test sees what Kefu answered to every try
  * while the sandbox sees what WeChat would (the first answer). Without it, a dropped try closes
- * its connection, as WeChat does.
+ * its connection, as WeChat does. `returnDelayMs` slows an answer on its way back to the sandbox
+ * (network jitter): it was written by Kefu, it just arrives later.
  */
 import type { FetchFunction } from '../../adapters/wechat-official/api-client.ts';
 
@@ -22,7 +23,12 @@ export interface RecordingFetch {
   settled(): Promise<void>;
 }
 
-export function createRecordingFetch(options: { followDropped?: boolean } = {}): RecordingFetch {
+export interface RecordingFetchOptions {
+  followDropped?: boolean;
+  returnDelayMs?: (answer: RecordedAnswer) => number;
+}
+
+export function createRecordingFetch(options: RecordingFetchOptions = {}): RecordingFetch {
   const followDropped = options.followDropped ?? true;
   const answers: RecordedAnswer[] = [];
   const pending: Array<Promise<unknown>> = [];
@@ -39,7 +45,10 @@ export function createRecordingFetch(options: { followDropped?: boolean } = {}):
         const drop = () => reject(signal?.reason ?? new Error('aborted'));
         if (signal?.aborted) return drop();
         signal?.addEventListener('abort', drop, { once: true });
-        answered.then((answer) => resolve(new Response(answer.body, { status: answer.status })), reject);
+        answered.then(
+          (answer) => setTimeout(() => resolve(new Response(answer.body, { status: answer.status })), options.returnDelayMs?.(answer) ?? 0),
+          reject,
+        );
       });
     },
     sent: () => pending.length,
