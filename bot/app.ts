@@ -86,9 +86,9 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     let redis: Redis | undefined;
     if (config.redisUrl) {
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-      cache = createRedisCache({ redis });
-      lock = createRedisLock({ redis });
-      queues = createBullmqQueueFactory({ connection: config.redisUrl });
+      cache = createRedisCache({ redis, prefix: `${config.redisPrefix}:cache:` });
+      lock = createRedisLock({ redis, prefix: `${config.redisPrefix}:lock:` });
+      queues = createBullmqQueueFactory({ connection: config.redisUrl, prefix: config.redisPrefix });
       closers.push(async () => void redis!.disconnect());
     } else {
       cache = createMemoryCache();

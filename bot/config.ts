@@ -58,6 +58,7 @@ export interface KefuConfig {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  redisPrefix: string;
   /** Key material for encrypting channel secrets at rest. */
   secretKey?: string;
   llm?: { baseUrl: string; apiKey?: string; model: string; embeddingModel?: string };
@@ -78,6 +79,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** Namespace of every Redis key (queues, cache, locks), so several Kefus can share one Redis. */
+  KEFU_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1–32 letters, digits, "-" or "_"').default('kefu'),
   KEFU_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: resolve(cwd, e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.KEFU_REDIS_PREFIX,
     secretKey: e.KEFU_SECRET_KEY,
     llm: e.LLM_BASE_URL && e.LLM_MODEL
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, embeddingModel: e.EMBEDDING_MODEL }

@@ -73,6 +73,7 @@ export async function handleWebhookCall(
   options: WebhookCallOptions = {},
 ): Promise<WebhookCallResult> {
   const started = performance.now();
+  const arrivedAt = Date.now();
   const entry = deps.channels.find(accountId, channelType);
   const outcome = (name: string) => deps.metrics.webhookRequests.inc({ channel_type: channelType, outcome: name });
   if (!entry) {
@@ -110,7 +111,7 @@ export async function handleWebhookCall(
     let replied = 'ack';
     const only = stored.length === 1 ? stored[0] : undefined;
     if (only && entry.adapter.passiveReply && entry.passiveReplyBudgetMs > 0) {
-      const passive = await awaitPassiveReply(deps, only.messageId, entry.passiveReplyBudgetMs, options.closed);
+      const passive = await awaitPassiveReply(deps, only.messageId, arrivedAt + entry.passiveReplyBudgetMs, options.closed);
       if (passive) {
         const inboundId = only.messageId;
         response = {
@@ -160,13 +161,13 @@ export async function handleWebhookCall(
 }
 
 /**
- * Wait up to `budgetMs` for the pipeline's first reply to `inboundId` and claim it for the HTTP
+ * Wait until `deadline` (the request's arrival plus the channel's budget, so a slow store cannot
+ * push the answer past the platform's deadline) for the pipeline's first reply to `inboundId` and claim it for the HTTP
  * response. Concurrent tries of the same message (WeChat retries while the first still waits) all
  * carry the one claimed reply: the platform uses whichever answer reaches it first and shows it
  * once. Returns undefined when the budget ran out, the connection closed, or there is no reply.
  */
-async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, budgetMs: number, closed?: AbortSignal) {
-  const deadline = Date.now() + budgetMs;
+async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, deadline: number, closed?: AbortSignal) {
   const pollMs = deps.passivePollMs ?? 1000;
   for (;;) {
     if (closed?.aborted) return undefined;

@@ -1,6 +1,6 @@
 /**
  * Start a real Kefu for end-to-end tests: embedded (PGlite in a temp dir, in-process queue) or
- * production mode (a fresh PostgreSQL database + Redis/BullMQ with a unique prefix), with the demo
+ * production mode (a fresh PostgreSQL database + Redis/BullMQ; set KEFU_REDIS_PREFIX per instance), with the demo
  * configuration's sandbox Official Account mounted on the same server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
