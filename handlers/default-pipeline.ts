@@ -1,12 +1,16 @@
 /**
  * The default processing stack (DESIGN.md "The pipeline"): error boundary → ignore own messages →
- * human-mode gate → events → intent → smalltalk → your handlers → knowledge answer → fallback. Later stages (group gating, intent
- * routing, orders, tickets, handoff) slot in by position.
+ * human-mode gate → events → picked question → intent → smalltalk → your handlers → knowledge
+ * answer → fallback. Later stages (group gating, intent routing, orders, tickets, handoff) slot in
+ * by position.
  */
 import { compose } from '../bot/compose.ts';
 import type { BotContext, BotMiddleware } from '../bot/context.ts';
+import type { Cache } from '../bot/ports/cache.ts';
+import type { AnswerDecisionOptions } from '../knowledge/answer/answer-decision.ts';
 import type { IntentDetector } from '../knowledge/intents/types.ts';
 import type { KnowledgeRetriever } from '../knowledge/types.ts';
+import { answerPickedChoice } from './clarify-choices.ts';
 import { detectIntent } from './intent-detection.ts';
 import { smalltalk } from './smalltalk.ts';
 import { errorBoundary } from './error-boundary.ts';
@@ -20,7 +24,10 @@ export interface DefaultPipelineOptions {
   retriever: KnowledgeRetriever;
   /** Intent detection; without it every message goes to the knowledge answer. */
   intents?: IntentDetector;
-  minKnowledgeScore?: number;
+  /** Remembers the questions the knowledge answer offered a conversation (see `knowledgeAnswer`). */
+  cache: Cache;
+  /** Thresholds of the knowledge answer's decision (see `decideAnswer`). */
+  knowledgeDecision?: AnswerDecisionOptions;
   welcome?: string;
   /** Your own stages, run after the gates and events and before the knowledge answer. */
   handlers?: BotMiddleware[];
@@ -32,9 +39,11 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
     ignoreOwnMessages(),
     humanModeGate(),
     handleEvents({ welcome: options.welcome }),
+    // A bare "2" answering the bot's own question comes before intent detection guesses at it.
+    answerPickedChoice({ cache: options.cache }),
     ...(options.intents ? [detectIntent({ detector: options.intents }), smalltalk()] : []),
     ...(options.handlers ?? []),
-    knowledgeAnswer({ retriever: options.retriever, minScore: options.minKnowledgeScore }),
+    knowledgeAnswer({ retriever: options.retriever, cache: options.cache, decision: options.knowledgeDecision }),
     fallback(),
   ];
   const run = compose<BotContext>(stack);

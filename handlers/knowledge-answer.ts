@@ -1,30 +1,52 @@
 /**
- * Answers from the workspace's knowledge base: the best entry when it scores high enough, cited.
- * Below the threshold it passes on (to the fallback), never guessing.
+ * Answers from the workspace's knowledge base, by the confidence of `decideAnswer`: a confident
+ * match is answered and cited; a plausible but uncertain one is asked back as a numbered list of
+ * the top questions (remembered for `answerPickedChoice`, which answers the customer's "1"/"２"/"三");
+ * no plausible match passes on (to the fallback), never guessing.
  */
 import type { BotMiddleware } from '../bot/context.ts';
+import type { Cache } from '../bot/ports/cache.ts';
+import { decideAnswer, titleOf, type AnswerDecisionOptions } from '../knowledge/answer/answer-decision.ts';
 import type { KnowledgeRetriever, RetrievalHit } from '../knowledge/types.ts';
+import { answerReply, choiceMemory, defaultChoicesTtlMs, recordKnowledgeOutcome, type OfferedChoice } from './clarify-choices.ts';
 
 export interface KnowledgeAnswerOptions {
   retriever: KnowledgeRetriever;
-  /** Minimum retrieval score to answer; the scale is the retriever's. */
-  minScore?: number;
+  /** Remembers the questions offered to a conversation; give `answerPickedChoice` the same cache. */
+  cache: Cache;
+  /** Thresholds and scoring of the decision (see `decideAnswer`). */
+  decision?: AnswerDecisionOptions;
+  /** How long offered questions can be picked by number; default 10 minutes. */
+  choicesTtlMs?: number;
 }
 
+/** The first line of the question asked back; the numbered questions follow. */
+export const clarifyPrompt = '您是想问以下哪个问题？回复数字即可：';
+
+/** The knowledge-answer stage; pair it with `answerPickedChoice` placed before intent detection. */
 export function knowledgeAnswer(options: KnowledgeAnswerOptions): BotMiddleware {
-  // BM25 scale: on the demo base unrelated questions score ≤ 6, real matches ≥ 7.
-  const minScore = options.minScore ?? 6.5;
+  const ttlMs = options.choicesTtlMs ?? defaultChoicesTtlMs;
   return async function knowledgeAnswerMiddleware(ctx, next) {
     if (!ctx.text) return next();
-    const hits: RetrievalHit[] = await options.retriever.retrieve(ctx.workspaceId, ctx.text, { limit: 3 });
+    const hits = await options.retriever.retrieve(ctx.workspaceId, ctx.text, { limit: 3 });
     ctx.state.retrieval = hits.map((hit) => ({ id: hit.entry.id, score: hit.score }));
-    const best = hits[0];
-    if (!best || best.score < minScore) return next();
-    ctx.reply({
-      parts: [{ type: 'text', text: best.entry.answer }],
-      intent: 'faq',
-      confidence: best.score,
-      citations: [{ id: best.entry.id, title: best.entry.question || best.entry.sourceName || best.entry.id, score: best.score }],
-    });
+    const decision = decideAnswer(ctx.text, hits, options.decision);
+    recordKnowledgeOutcome(ctx, { outcome: decision.outcome, confidence: decision.confidence });
+    if (decision.outcome === 'answer' && decision.best) {
+      ctx.reply(answerReply(offeredChoice(decision.best), decision.confidence));
+      return;
+    }
+    if (decision.outcome === 'clarify' && decision.choices) {
+      const choices = decision.choices.map(offeredChoice);
+      await choiceMemory(options.cache, ctx.workspaceId, ctx.conversation.id, ttlMs).remember(choices);
+      const list = choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n');
+      ctx.reply({ parts: [{ type: 'text', text: `${clarifyPrompt}\n${list}` }], intent: 'faq-clarify', confidence: decision.confidence });
+      return;
+    }
+    return next();
   };
+}
+
+function offeredChoice(hit: RetrievalHit): OfferedChoice {
+  return { id: hit.entry.id, title: titleOf(hit), answer: hit.entry.answer, score: hit.score };
 }

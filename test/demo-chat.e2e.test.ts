@@ -45,3 +45,12 @@ test('the demo chat page is served at /', async () => {
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('/sandbox/wechat-official/');
 });
+
+test('greetings and thanks get a friendly answer; an unrelated question gets the honest fallback', async () => {
+  const sandbox = kefu.sandboxes.get('demo-oa')!;
+  expect((await sandbox.sendText('o_small', '你好')).reply?.content).toContain('有什么可以帮您');
+  expect((await sandbox.sendText('o_small', '谢谢你')).reply?.content).toContain('不客气');
+  const unrelated = await sandbox.sendText('o_small', '今天天气怎么样');
+  expect(unrelated.reply?.content).toContain('暂时还不会回答');
+  expect(unrelated.reply?.content).not.toContain('来源');
+});

@@ -1,0 +1,114 @@
+/**
+ * The evidence that the best retrieved entry answers a customer's message, on a scale that does not
+ * depend on the knowledge base (BM25 scores grow with query length and shrink with corpus size).
+ *
+ * - Coverage: the share of the query's information — its words and character bigrams, each weighed
+ *   by `termInformation` — that a text also contains.
+ * - Relevance of a hit: the mean of its coverage by its best-matching question variant ("the
+ *   customer asked this") and by the whole entry, variants and answer ("this entry talks about
+ *   it"). Entries without questions (document chunks) use their text for both.
+ * - Evidence: the best hit's relevance, discounted by how closely another candidate explains the
+ *   query too (`ambiguityDiscount` × the runner-up's share of it): two equally good candidates
+ *   are a question to ask back, not an answer to give.
+ */
+import { bodyOf, questionsOf } from '../index/knowledge-index.ts';
+import { createTextAnalyzer, type TextAnalyzer } from '../text/tokenizer.ts';
+import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
+import { termInformation, type TermWeight } from './term-information.ts';
+
+export interface EvidenceOptions {
+  /** Default: the built-in lexicon's analyzer. Use the retriever's when the workspace has its own words. */
+  analyzer?: TextAnalyzer;
+  /** Default: `termInformation` (general-language IDF). */
+  termWeight?: TermWeight;
+}
+
+/** The evidence for one query and its hits. */
+export interface AnswerEvidence {
+  /** 0..1: relevance of the best hit, discounted by ambiguity; 0 when no informative term matched. */
+  evidence: number;
+  /** Relevance (0..1) of each of the first `candidates` hits, in the hits' order. */
+  relevance: number[];
+}
+
+/** Share of coverage carried by character bigrams (words carry the rest); tuned on the demo golden set. */
+const gramShare = 0.25;
+/** How much a runner-up that explains the query as well as the best hit lowers the evidence. */
+const ambiguityDiscount = 0.7;
+/** Hits compared with the best one. */
+const candidates = 3;
+
+interface TermSets {
+  words: ReadonlySet<string>;
+  grams: ReadonlySet<string>;
+}
+
+interface EntryTerms {
+  variants: TermSets[];
+  whole: TermSets;
+}
+
+let defaultAnalyzer: TextAnalyzer | undefined;
+/** Analyzed entries per analyzer: hits are the index's own entry objects, so they repeat. */
+const entryCache = new WeakMap<TextAnalyzer, WeakMap<KnowledgeEntry, EntryTerms>>();
+
+/** Measure the evidence that `hits[0]` answers `query`. */
+export function answerEvidence(query: string, hits: readonly RetrievalHit[], options: EvidenceOptions = {}): AnswerEvidence {
+  const analyzer = options.analyzer ?? (defaultAnalyzer ??= createTextAnalyzer());
+  const weight = options.termWeight ?? termInformation;
+  const analyzed = analyzer.analyze(query);
+  const words = weigh(analyzed.words, weight);
+  const grams = weigh(analyzed.grams, weight);
+  const coverage = (text: TermSets) => (1 - gramShare) * share(words, text.words) + gramShare * share(grams, text.grams);
+
+  const relevance = hits.slice(0, candidates).map(({ entry }) => {
+    const terms = entryTerms(analyzer, entry);
+    const bestVariant = Math.max(0, ...terms.variants.map(coverage));
+    return (bestVariant + coverage(terms.whole)) / 2;
+  });
+  const [best = 0, ...others] = relevance;
+  if (best === 0) return { evidence: 0, relevance };
+  const ambiguity = Math.min(1, Math.max(0, ...others) / best);
+  return { evidence: best * (1 - ambiguityDiscount * ambiguity), relevance };
+}
+
+/** Each distinct term with its weight, and their total. */
+function weigh(terms: readonly string[], weight: TermWeight): { weights: Map<string, number>; total: number } {
+  const weights = new Map<string, number>();
+  let total = 0;
+  for (const term of terms) {
+    if (weights.has(term)) continue;
+    const value = weight(term);
+    weights.set(term, value);
+    total += value;
+  }
+  return { weights, total };
+}
+
+/** Weighted share of the query's terms found in `present`; 0 when the query has no weight. */
+function share(query: { weights: Map<string, number>; total: number }, present: ReadonlySet<string>): number {
+  if (query.total === 0) return 0;
+  let found = 0;
+  for (const [term, value] of query.weights) if (present.has(term)) found += value;
+  return found / query.total;
+}
+
+function entryTerms(analyzer: TextAnalyzer, entry: KnowledgeEntry): EntryTerms {
+  let entries = entryCache.get(analyzer);
+  if (!entries) entryCache.set(analyzer, (entries = new WeakMap()));
+  let terms = entries.get(entry);
+  if (!terms) {
+    const termSets = (text: string): TermSets => {
+      const analyzed = analyzer.analyze(text);
+      return { words: new Set(analyzed.words), grams: new Set(analyzed.grams) };
+    };
+    const body = bodyOf(entry);
+    const questions = questionsOf(entry);
+    const variants = (questions.length > 0 ? questions : [body]).map(termSets);
+    // Joined with a full stop so that no bigram spans two texts.
+    const whole = termSets([...questions, body].join('。'));
+    terms = { variants, whole };
+    entries.set(entry, terms);
+  }
+  return terms;
+}
