@@ -1,5 +1,6 @@
 /**
- * Retrieval benchmark: `npx tsx bench/knowledge/retrieval.ts [--datasets <dir>] [--no-record]`.
+ * Retrieval benchmark:
+ * `npx tsx bench/knowledge/retrieval.ts [--datasets <dir>] [--engines ours,minisearch] [--no-record]`.
  *
  * Quality on the public FAQ sets (保险知道 protocol B, ATEC FAQ retrieval full and small) beside
  * each README's floor, quoted and recomputed in this run; then build rate, heap and query latency
@@ -26,6 +27,7 @@ const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const { values } = parseArgs({
   options: {
     datasets: { type: 'string', default: process.env.KEFU_DATASETS ?? resolve(repositoryRoot, '../shared/datasets') },
+    engines: { type: 'string', default: 'ours,minisearch' },
     'no-record': { type: 'boolean', default: false },
   },
 });
@@ -41,7 +43,12 @@ const quotedFloors: Record<string, Pick<RetrievalEvalResult, 'hit@1' | 'hit@5' |
   'atec-full': { 'hit@1': 0.112, 'hit@5': 0.288, 'mrr@10': 0.189 },
   'atec-small': { 'hit@1': 0.232, 'hit@5': 0.522, 'mrr@10': 0.358 },
 };
-const engines: Record<string, () => KnowledgeIndex> = { ours: () => createBm25Index(), minisearch: () => createMiniSearchIndex() };
+const allEngines: Record<string, () => KnowledgeIndex> = { ours: () => createBm25Index(), minisearch: () => createMiniSearchIndex() };
+const engines = Object.fromEntries(values.engines.split(',').map((name) => {
+  const create = allEngines[name.trim()];
+  if (!create) throw new Error(`unknown engine "${name}" (ours, minisearch)`);
+  return [name.trim(), create];
+}));
 
 const log = (line: string) => console.error(line);
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;

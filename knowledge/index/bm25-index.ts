@@ -13,7 +13,7 @@ import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
 import { interrogativeWords } from '../text/stopwords.ts';
 import { createTextAnalyzer, type AnalyzedText, type TextAnalyzer } from '../text/tokenizer.ts';
 import { bodyOf, questionsOf, type KnowledgeIndex } from './knowledge-index.ts';
-import { accumulate, insertTop, type Posting } from './bm25-scoring.ts';
+import { accumulate, addToPosting, entersTop, insertTop, type Posting } from './bm25-scoring.ts';
 
 /** BM25 saturation (`k1`) and length normalisation (`b`) of one field. */
 export interface FieldParameters {
@@ -124,10 +124,8 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
       termSpace.liveUnits++;
       for (const [term, tf] of countTerms(terms)) {
         let posting = termSpace.postings.get(term);
-        if (!posting) termSpace.postings.set(term, (posting = { units: [], tfs: [], live: 0 }));
-        posting.units.push(unit);
-        posting.tfs.push(tf);
-        posting.live++;
+        if (!posting) termSpace.postings.set(term, (posting = { packed: [], live: 0 }));
+        addToPosting(posting, unit, tf);
       }
     }
     return unit;
@@ -176,7 +174,8 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
       const answer = slotAnswer[slot] as number;
       slotQuestion[slot] = 0;
       slotAnswer[slot] = 0;
-      insertTop(hits, { entry: stored.entry, score: stored.hasQuestions ? question + answerWeight * answer : answer }, limit);
+      const score = stored.hasQuestions ? question + answerWeight * answer : answer;
+      if (entersTop(hits, score, limit)) insertTop(hits, { entry: stored.entry, score }, limit);
     }
     return hits;
   };

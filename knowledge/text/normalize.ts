@@ -38,6 +38,12 @@ function convertibleCharacters(convert: Convert): Set<number> {
 
 /** Punctuation and symbols in every script (，。！？、《》…, ASCII, emoji). */
 const punctuationOrSymbol = /[\p{P}\p{S}]+/gu;
+/**
+ * Spans that may hold punctuation: anything but common ideographs, ASCII letters and digits, and
+ * whitespace. V8 runs this plain class ~6× faster than the Unicode-property one, which then only
+ * sees the (short) spans found here.
+ */
+const maybePunctuation = /[^\u4e00-\u9fffa-z0-9\s]+/g;
 const whitespace = /\s+/gu;
 const hasHan = /\p{Script=Han}/u;
 
@@ -57,6 +63,8 @@ export function normalizeText(text: string, options: NormalizeOptions = {}): str
   let result = text.normalize('NFKC').toLowerCase();
   // OpenCC is the slow step (~1 µs per character); Latin-only text does not need it.
   if (hasHan.test(result)) result = simplify(result);
-  if (options.stripPunctuation ?? true) result = result.replace(punctuationOrSymbol, ' ');
+  if (options.stripPunctuation ?? true) {
+    result = result.replace(maybePunctuation, (span) => span.replace(punctuationOrSymbol, ' '));
+  }
   return result.replace(whitespace, ' ').trim();
 }
