@@ -30,7 +30,17 @@ export type DatabaseOptions =
       /** Start from a dump (`PGlite.dumpDataDir`) instead of running initdb — much faster (tests). */
       template?: Blob | File;
     }
-  | { driver: 'postgres'; url: string; poolSize?: number };
+  | {
+      driver: 'postgres';
+      url: string;
+      poolSize?: number;
+      /**
+       * Errors of idle pooled connections (PostgreSQL restarted, connection terminated). The pool
+       * drops such a connection and opens a new one when needed; without a listener, Node would
+       * crash the process. Default: one line on stderr.
+       */
+      onIdleError?: (error: Error) => void;
+    };
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -70,6 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.default.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  pool.on('error', options.onIdleError ?? ((error) => process.stderr.write(`kefu: idle database connection lost: ${error.message}\n`)));
   const db = drizzle(pool, { schema });
   await migrate(db, { migrationsFolder });
   return {

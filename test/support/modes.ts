@@ -47,7 +47,7 @@ export async function createModeEnvironment(mode: RuntimeMode): Promise<ModeEnvi
 /** Open the database a Kefu with `env` and `dataDir` used, once that Kefu has stopped (PGlite is single-process). */
 export function openModeDatabase(env: Record<string, string>, dataDir: string): Promise<DatabaseHandle> {
   return env.DATABASE_URL
-    ? openDatabase({ driver: 'postgres', url: env.DATABASE_URL, poolSize: 2 })
+    ? openDatabase({ driver: 'postgres', url: env.DATABASE_URL, poolSize: 2, onIdleError: () => undefined })
     : openDatabase({ driver: 'pglite', dataDir: join(dataDir, 'pglite') });
 }
 

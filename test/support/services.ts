@@ -67,7 +67,8 @@ export async function createTestDatabase(driver: 'pglite' | 'postgres'): Promise
   await admin.end();
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 5 });
+  // Dropping the database terminates idle connections: expected here, not an error.
+  const handle = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 5, onIdleError: () => undefined });
   return {
     ...handle,
     close: async () => {
