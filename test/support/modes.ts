@@ -7,9 +7,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../bot/storage/database.ts';
-import { postgresAvailable, postgresUrl, redisAvailable, redisUrl } from './services.ts';
+import { createPostgresTestDatabase, postgresAvailable, redisAvailable, redisUrl } from './services.ts';
 
 export type RuntimeMode = 'embedded' | 'production';
 
@@ -32,7 +31,7 @@ export async function runtimeModes(): Promise<Array<{ mode: RuntimeMode; availab
 /** Create what `mode` needs: nothing for embedded; a database, a Redis database and a key for production. */
 export async function createModeEnvironment(mode: RuntimeMode): Promise<ModeEnvironment> {
   if (mode === 'embedded') return { mode, env: {}, dispose: async () => undefined };
-  const database = await createPostgresDatabase();
+  const database = await createPostgresTestDatabase();
   const redis = await claimRedisDatabase();
   return {
     mode,
@@ -49,25 +48,6 @@ export function openModeDatabase(env: Record<string, string>, dataDir: string): 
   return env.DATABASE_URL
     ? openDatabase({ driver: 'postgres', url: env.DATABASE_URL, poolSize: 2, onIdleError: () => undefined })
     : openDatabase({ driver: 'pglite', dataDir: join(dataDir, 'pglite') });
-}
-
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `kefu_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: postgresUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
 }
 
 const claimKey = 'kefu-test:claim';

@@ -57,26 +57,32 @@ function migratedPgliteTemplate(): Promise<Blob | File> {
   return pgliteTemplate;
 }
 
+/** A fresh, empty PostgreSQL database on the test server: its URL, and how to drop it. */
+export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `kefu_test_${randomUUID().replaceAll('-', '')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(statement);
+    await client.end();
+  };
+  await run(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
 /** A migrated, empty database of the given driver; PostgreSQL gets a fresh database per call. */
 export async function createTestDatabase(driver: 'pglite' | 'postgres'): Promise<DatabaseHandle> {
   if (driver === 'pglite') return openDatabase({ driver: 'pglite', template: await migratedPgliteTemplate() });
-  const name = `kefu_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
+  const database = await createPostgresTestDatabase();
   // Dropping the database terminates idle connections: expected here, not an error.
-  const handle = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 5, onIdleError: () => undefined });
+  const handle = await openDatabase({ driver: 'postgres', url: database.url, poolSize: 5, onIdleError: () => undefined });
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const dropper = new pg.Client({ connectionString: postgresUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await database.drop();
     },
   };
 }
