@@ -16,8 +16,8 @@ import { createDashboardRouter } from '../dashboards/api/router.ts';
 import { purgeExpiredSessions } from '../dashboards/api/session-repository.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
-import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
-import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES } from '../knowledge/intents/starter-intents.ts';
+import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
+import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
@@ -112,7 +112,12 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     closers.push(() => channels.close());
 
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
-    const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
+    const intents = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      own: config.intents,
+    });
     const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');

@@ -28,6 +28,11 @@ describe('loadConfig', () => {
     expect(config.channels[0]?.workspace).toBe('shop');
   });
 
+  test('an intent without workspace belongs to the first workspace', () => {
+    const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], intents: [{ name: 'vip', examples: ['怎么成为会员'], reply: '扫码即可入会' }] }));
+    expect(config.intents).toEqual([{ name: 'vip', workspace: 'shop', examples: ['怎么成为会员'], reply: '扫码即可入会' }]);
+  });
+
   test.each([
     ['invalid JSON', '{ nope', /not valid JSON/],
     ['an unknown top-level key', { chanels: [] }, /chanels|Unrecognized/],
@@ -35,6 +40,11 @@ describe('loadConfig', () => {
     ['a bad channel id', { channels: [{ id: 'Bad Id!', type: 'wechat-official' }] }, /channels\[0\]\.id/],
     ['a duplicate channel id', { channels: [{ id: 'a', type: 'web' }, { id: 'a', type: 'web' }] }, /channels\[1\]\.id: duplicate/],
     ['an unknown workspace', { channels: [{ id: 'a', type: 'web', workspace: 'nope' }] }, /channels\[0\]\.workspace: unknown workspace "nope"/],
+    ['an intent pattern that does not compile', { intents: [{ name: 'vip', patterns: ['(会员'] }] }, /intents\[0\]\.patterns\[0\]: not a valid regular expression/],
+    ['an intent without examples or rules', { intents: [{ name: 'vip', reply: '…' }] }, /intents\[0\]: give the intent examples, keywords or patterns/],
+    ['the reserved intent name oos', { intents: [{ name: 'oos', examples: ['x'] }] }, /intents\[0\]\.name: "oos" is reserved/],
+    ['an intent of an unknown workspace', { intents: [{ name: 'vip', workspace: 'nope', examples: ['x'] }] }, /intents\[0\]\.workspace: unknown workspace "nope"/],
+    ['an intent defined twice in a workspace', { intents: [{ name: 'vip', examples: ['x'] }, { name: 'vip', examples: ['y'] }] }, /intents\[1\]\.name: intent "vip" is defined twice/],
     ['a passive budget past the deadline', { channels: [{ id: 'a', type: 'web', passiveReplyBudgetMs: 6000 }] }, /channels\[0\]\.passiveReplyBudgetMs/],
   ])('%s is refused with the setting named', (_name, content, message) => {
     const cwd = withFile(content);

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import type { WorkspaceIntentDefinition } from '../knowledge/intents/workspace-intents.ts';
 import type { ChannelType } from './model.ts';
 
 export const channelTypes = [
@@ -38,6 +39,38 @@ const channelSchema = z.looseObject({
   passiveReplyBudgetMs: z.number().int().min(0).max(4500).optional(),
 });
 
+/** A regular-expression source that compiles with the flags rules use (`iu`). */
+const patternSchema = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/** A workspace's own intent (see `knowledge/intents/workspace-intents.ts`). */
+const intentSchema = z
+  .strictObject({
+    workspace: idSchema.optional(),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter')
+      .refine((name) => name !== 'oos', { message: '"oos" is reserved for out-of-scope utterances' }),
+    description: z.string().optional(),
+    examples: z.array(z.string().min(1)).default([]),
+    keywords: z.array(z.string().min(1)).optional(),
+    patterns: z.array(patternSchema).optional(),
+    /** A fixed answer sent when the intent is detected. */
+    reply: z.string().min(1).optional(),
+  })
+  .refine((intent) => intent.examples.length + (intent.keywords?.length ?? 0) + (intent.patterns?.length ?? 0) > 0, {
+    message: 'give the intent examples, keywords or patterns',
+  });
+
 const fileSchema = z.strictObject({
   workspaces: z.array(z.strictObject({ id: idSchema, name: z.string().min(1) })).default([]),
   channels: z.array(channelSchema).default([]),
@@ -45,6 +78,8 @@ const fileSchema = z.strictObject({
   knowledge: z
     .array(z.strictObject({ workspace: idSchema.optional(), file: z.string().min(1), name: z.string().optional() }))
     .default([]),
+  /** Workspaces' own intents, added to (or replacing, by name) the starter set. */
+  intents: z.array(intentSchema).default([]),
   /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
   sandbox: z.boolean().default(false),
 });
@@ -66,6 +101,8 @@ export interface KefuConfig {
   workspaces: Array<{ id: string; name: string }>;
   channels: ChannelConfig[];
   knowledge: Array<{ workspace: string; file: string; name: string }>;
+  /** Workspaces' own intents, each with its workspace resolved. */
+  intents: Array<WorkspaceIntentDefinition & { workspace: string }>;
   sandbox: boolean;
   /** Where the config came from: a file path, or `demo`. */
   source: string;
@@ -155,6 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError(`channels[${index}].workspace: unknown workspace "${channel.workspace}"`);
     }
   });
+  const intentNames = new Set<string>();
+  file.intents.forEach((intent, index) => {
+    const workspace = intent.workspace ?? defaultWorkspaceId;
+    if (!known.has(workspace)) throw new ConfigError(`intents[${index}].workspace: unknown workspace "${workspace}"`);
+    const key = `${workspace}/${intent.name}`;
+    if (intentNames.has(key)) throw new ConfigError(`intents[${index}].name: intent "${intent.name}" is defined twice in workspace "${workspace}"`);
+    intentNames.add(key);
+  });
   if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new ConfigError('LLM_MODEL: required when LLM_BASE_URL is set');
 
   return {
@@ -177,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       file: resolve(source === 'demo' ? cwd : resolve(configPath, '..'), entry.file),
       name: entry.name ?? 'FAQ',
     })),
+    intents: file.intents.map((intent) => ({ ...intent, workspace: intent.workspace ?? defaultWorkspaceId })),
     sandbox: file.sandbox,
     source,
   };

@@ -1,6 +1,6 @@
 /**
  * The default processing stack (DESIGN.md "The pipeline"): error boundary → ignore own messages →
- * human-mode gate → events → picked question → intent → smalltalk → your handlers → knowledge
+ * human-mode gate → events → picked question → intent → fixed intent replies → your handlers → knowledge
  * answer → fallback. Later stages (group gating, intent routing, orders, tickets, handoff) slot in
  * by position.
  */
@@ -8,11 +8,13 @@ import { compose } from '../bot/compose.ts';
 import type { BotContext, BotMiddleware } from '../bot/context.ts';
 import type { Cache } from '../bot/ports/cache.ts';
 import type { AnswerDecisionOptions } from '../knowledge/answer/answer-decision.ts';
+import { STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
 import type { IntentDetector } from '../knowledge/intents/types.ts';
+import type { WorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
 import type { KnowledgeRetriever } from '../knowledge/types.ts';
 import { answerPickedChoice } from './clarify-choices.ts';
 import { detectIntent } from './intent-detection.ts';
-import { smalltalk } from './smalltalk.ts';
+import { intentReplies } from './intent-replies.ts';
 import { errorBoundary } from './error-boundary.ts';
 import { handleEvents } from './events.ts';
 import { fallback } from './fallback.ts';
@@ -22,8 +24,11 @@ import { knowledgeAnswer } from './knowledge-answer.ts';
 
 export interface DefaultPipelineOptions {
   retriever: KnowledgeRetriever;
-  /** Intent detection; without it every message goes to the knowledge answer. */
-  intents?: IntentDetector;
+  /**
+   * Intent detection: per workspace (`createWorkspaceIntents`), or one detector for every workspace
+   * (answering the starter smalltalk replies). Without it every message goes to the knowledge answer.
+   */
+  intents?: WorkspaceIntents | IntentDetector;
   /** Remembers the questions the knowledge answer offered a conversation (see `knowledgeAnswer`). */
   cache: Cache;
   /** Thresholds of the knowledge answer's decision (see `decideAnswer`). */
@@ -34,6 +39,7 @@ export interface DefaultPipelineOptions {
 }
 
 export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: BotContext) => Promise<void> {
+  const intents = options.intents && ('detectorFor' in options.intents ? options.intents : sameForEveryWorkspace(options.intents));
   const stack: BotMiddleware[] = [
     errorBoundary(),
     ignoreOwnMessages(),
@@ -41,7 +47,7 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
     handleEvents({ welcome: options.welcome }),
     // A bare "2" answering the bot's own question comes before intent detection guesses at it.
     answerPickedChoice({ cache: options.cache }),
-    ...(options.intents ? [detectIntent({ detector: options.intents }), smalltalk()] : []),
+    ...(intents ? [detectIntent({ intents }), intentReplies({ replyFor: intents.replyFor })] : []),
     ...(options.handlers ?? []),
     knowledgeAnswer({ retriever: options.retriever, cache: options.cache, decision: options.knowledgeDecision }),
     fallback(),
@@ -50,4 +56,8 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
   return async (ctx) => {
     await run(ctx, async () => undefined);
   };
+}
+
+function sameForEveryWorkspace(detector: IntentDetector): WorkspaceIntents {
+  return { detectorFor: () => detector, replyFor: (_workspaceId, intent) => STARTER_REPLIES[intent] };
 }

@@ -1,14 +1,16 @@
 /**
- * Detects the message's intent (rules → example classifier → optional LLM) and records it in
- * `ctx.state.intent` for the stages below and for operators. It never answers by itself.
+ * Detects the message's intent (rules → example classifier → optional LLM) with the detector of
+ * the message's workspace, and records it in `ctx.state.intent` for the stages below and for
+ * operators. It never answers by itself.
  */
 import type { BotMiddleware } from '../bot/context.ts';
-import type { IntentDetector, IntentPrediction } from '../knowledge/intents/types.ts';
+import type { IntentPrediction } from '../knowledge/intents/types.ts';
+import type { WorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
 
-export function detectIntent(options: { detector: IntentDetector }): BotMiddleware {
+export function detectIntent(options: { intents: Pick<WorkspaceIntents, 'detectorFor'> }): BotMiddleware {
   return async function detectIntentMiddleware(ctx, next) {
     if (ctx.text) {
-      const prediction: IntentPrediction = await options.detector.detect(ctx.text);
+      const prediction: IntentPrediction = await options.intents.detectorFor(ctx.workspaceId).detect(ctx.text);
       ctx.state.intent = prediction;
       ctx.log.debug({ intent: prediction.intent, confidence: prediction.confidence, source: prediction.source }, 'intent');
     }

@@ -104,10 +104,19 @@ export const STARTER_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'goodbye',
     description: '结束对话、道别 / goodbye',
+    // "886" (bye-bye) stays a rule only: the classifier reads digits as a number, and as an
+    // example it taught the classifier that any bare number ("1", "2") means goodbye.
     patterns: ['^(再见|拜拜|886|bye|goodbye)[啦了哈呀啊!！。~～\\s]*$'],
-    examples: ['再见', '拜拜', '没事了', '好的没问题了', '先这样吧', '下次再聊', '没有其他问题了', 'bye', 'goodbye', '886'],
+    examples: ['再见', '拜拜', '没事了', '好的没问题了', '先这样吧', '下次再聊', '没有其他问题了', 'bye', 'goodbye'],
   },
 ];
+
+/** Fixed replies of the starter smalltalk intents (see `handlers/intent-replies.ts`). */
+export const STARTER_REPLIES: Readonly<Record<string, string>> = {
+  greeting: '你好！请问有什么可以帮您？可以直接问我营业时间、配送、退款、会员积分等问题。',
+  thanks: '不客气，很高兴能帮到您！还有其他问题随时问我。',
+  goodbye: '好的，祝您生活愉快，再见！',
+};
 
 /**
  * Utterances the starter intents must NOT claim: product questions (answered by the knowledge
@@ -120,7 +129,7 @@ export const STARTER_OUT_OF_SCOPE_EXAMPLES: readonly string[] = [
   '怎么修改密码', '账号登录不上', '支付失败怎么办', '可以用花呗付款吗', '怎么绑定银行卡',
   '产品说明书在哪', '电池能用多久', '这个颜色还有货吗', '适合几岁的小孩', '洗衣机怎么清洗',
   '今天天气怎么样', '讲个笑话', '你叫什么名字', '你们老板是谁', '帮我写一首诗',
-  '明天会下雨吗', '最近有什么好看的电影', '你喜欢吃什么', '我心情不好', '1+1等于几',
+  '明天会下雨吗', '最近有什么好看的电影', '你喜欢吃什么', '我心情不好', '1+1等于几', '3', '12',
   'asdfgh', '。。。', '？', '嗯', '哦',
   'does this phone support 5g', 'what size should I buy', 'how do I reset my password', 'tell me a joke', 'is it waterproof',
 ];

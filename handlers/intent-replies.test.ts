@@ -1,0 +1,67 @@
+/**
+ * Fixed intent replies as a customer meets them through the default pipeline: a workspace's own
+ * intent answers with its configured reply, other workspaces go on to the knowledge base.
+ */
+import { describe, expect, test } from 'vitest';
+import { BotContext } from '../bot/context.ts';
+import { createLogger } from '../bot/logger.ts';
+import { textOf } from '../bot/model.ts';
+import { createMemoryCache } from '../bot/ports/memory-cache.ts';
+import { demoEntries } from '../knowledge/__fixtures__/demo-entries.ts';
+import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
+import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
+import { createStaticRetriever } from '../knowledge/retriever.ts';
+import { createDefaultPipeline } from './default-pipeline.ts';
+
+const log = createLogger({ level: 'silent' });
+const franchise = {
+  workspace: 'shop',
+  name: 'franchise',
+  examples: ['怎么加盟', '加盟费多少', '我想开一家加盟店', '你们招加盟商吗', '加盟需要什么条件'],
+  reply: '加盟请致电 400-000-0000（工作日 9:00–18:00），招商经理会联系您。',
+};
+const pipeline = createDefaultPipeline({
+  retriever: createStaticRetriever(demoEntries()),
+  cache: createMemoryCache(),
+  intents: createWorkspaceIntents({
+    base: STARTER_INTENTS,
+    baseReplies: STARTER_REPLIES,
+    outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+    own: [franchise],
+  }),
+});
+
+let count = 0;
+async function send(workspaceId: string, text: string) {
+  count += 1;
+  const ctx = new BotContext({
+    workspaceId,
+    channel: { id: 'web-1', type: 'web' },
+    conversation: { id: `c${count}`, kind: 'direct', status: 'bot', platformThreadId: `c${count}` },
+    contact: { id: `contact-${count}` },
+    message: { id: `m${count}`, platformUserId: 'u', parts: [{ type: 'text', text }], mentions: [], fromSelf: false, mentionsBot: false },
+    log,
+    traceId: `t${count}`,
+  });
+  await pipeline(ctx);
+  expect(ctx.replies).toHaveLength(1);
+  return { ...ctx.replies[0]!, text: textOf(ctx.replies[0]!.parts) };
+}
+
+describe('intent replies', () => {
+  test('a workspace’s configured intent answers with its reply', async () => {
+    const reply = await send('shop', '请问你们现在还招加盟商吗？');
+    expect(reply.text).toBe(franchise.reply);
+    expect(reply.intent).toBe('franchise');
+  });
+
+  test('the same question in another workspace is not answered with that reply', async () => {
+    const reply = await send('elsewhere', '请问你们现在还招加盟商吗？');
+    expect(reply.text).not.toBe(franchise.reply);
+  });
+
+  test('starter smalltalk still answers everywhere', async () => {
+    await expect(send('shop', '谢谢')).resolves.toMatchObject({ text: STARTER_REPLIES.thanks, intent: 'thanks' });
+    await expect(send('elsewhere', '你好')).resolves.toMatchObject({ text: STARTER_REPLIES.greeting, intent: 'greeting' });
+  });
+});
