@@ -13,6 +13,8 @@ Usage:
   kefu import --file F [--workspace W] [--name N]
                                      import an FAQ table (TSV/CSV/JSON) into a knowledge base and publish it
   kefu chat [--user OPENID]          talk to the bot as a WeChat follower through the sandbox
+  kefu admin reset-password [--username U]
+                                     give a dashboard operator (default admin) a new one-time password
   kefu eval retrieval --kb F --queries F
   kefu eval intents --train F --test F
   kefu bench <ingress|knowledge>     run a benchmark (see bench/README.md)
@@ -35,6 +37,12 @@ async function main(argv: string[]): Promise<number> {
     case 'chat': {
       const { values } = parseArgs({ args: rest, options: { user: { type: 'string' }, channel: { type: 'string' } } });
       return (await import('./cli/chat.ts')).runChat({ user: values.user, channel: values.channel });
+    }
+    case 'admin': {
+      const [action, ...flags] = rest;
+      if (action !== 'reset-password') throw new KefuError('usage', 'kefu admin: say `reset-password`');
+      const { values } = parseArgs({ args: flags, options: { username: { type: 'string' } } });
+      return (await import('./cli/admin.ts')).runResetPassword({ username: values.username });
     }
     case 'eval': {
       const [kind, ...flags] = rest;
