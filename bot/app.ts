@@ -36,6 +36,7 @@ import { createRedisCache } from './ports/redis-cache.ts';
 import { createRedisLock } from './ports/redis-lock.ts';
 import { createConversationProcessor } from './processor.ts';
 import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
+import { createRedisReplyBridge } from './redis-reply-bridge.ts';
 import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
@@ -100,6 +101,14 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     await syncConfiguredAccounts(database.db, { workspaces: config.workspaces, channels: config.channels, secretBox });
     const metrics = createMetrics();
     const replySignal = new ReplySignal();
+    if (redis) {
+      const bridge = createRedisReplyBridge({
+        redis,
+        channel: `${config.redisPrefix}:reply-ready`,
+        onError: (error) => log.warn({ err: error }, 'reply hint not shared; waiting webhooks fall back to polling'),
+      });
+      closers.push(await replySignal.connect(bridge));
+    }
     const channels = new ChannelRegistry();
     for (const channel of config.channels) {
       channels.add({
