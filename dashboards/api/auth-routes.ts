@@ -49,7 +49,7 @@ export function registerAuthRoutes(router: Router<DashboardState>, deps: AuthRou
 
   router.post('/auth/login', async function login(ctx) {
     const body = await readValidBody(ctx, loginSchema);
-    if (!(await limiter.reserve(body.username))) throw tooManyAttempts(ctx, limiter);
+    if (!(await limiter.reserve(body.username, ctx.ip))) throw tooManyAttempts(ctx, limiter);
     const credentials = await findLoginCredentials(db, body.username);
     const matches = await verifyPassword(body.password, credentials?.passwordHash ?? (await dummyPasswordHash()));
     if (!credentials || !matches || credentials.operator.disabled) {

@@ -56,6 +56,18 @@ describe.each(await testDrivers())('dashboard auth on %s', (driver) => {
     await login(client, other.username);
   });
 
+  it('locks a client address out after too many attempts across usernames (password spraying)', async () => {
+    const { workspaceId } = await seedWorkspace(handle.db);
+    const operator = await seedOperator(handle.db, { workspaceId, role: 'operator' });
+    const { client } = createTestApp({ db: handle.db, loginLimit: { maxAttemptsPerAddress: 5 } });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await client.post('/api/v1/auth/login').send({ username: `guess-${attempt}`, password: 'Summer2030!' }).expect(401);
+    }
+    const sprayed = await client.post('/api/v1/auth/login').send({ username: operator.username, password: testPassword });
+    expect(sprayed.status).toBe(429);
+    expect(sprayed.body.error.code).toBe('too_many_attempts');
+  });
+
   it('opens the lock again when the window ends, and a success resets the failure count', async () => {
     let time = Date.parse('2030-01-01T00:00:00Z');
     const cache = createMemoryCache({ now: () => time });

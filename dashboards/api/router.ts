@@ -27,7 +27,7 @@ export interface DashboardRouterOptions {
    */
   cache?: LoginAttemptStore;
   /** Failed logins allowed per username and window: 10 per 15 minutes. */
-  loginLimit?: { maxFailures?: number; windowMs?: number };
+  loginLimit?: { maxFailures?: number; maxAttemptsPerAddress?: number; windowMs?: number };
   /** Session lifetime: 12 hours. */
   sessionTtlMs?: number;
   /** Clock for sessions; defaults to the system clock. */
