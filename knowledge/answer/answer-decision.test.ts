@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { demoEntries } from '../__fixtures__/demo-entries.ts';
+import { createBm25Index } from '../index/bm25-index.ts';
 import { createStaticRetriever } from '../retriever.ts';
 import { decideAnswer } from './answer-decision.ts';
 import { evaluateAnswers, figuresOf, parseGoldenQueries } from './answer-evaluation.ts';
@@ -18,6 +19,17 @@ describe('decideAnswer on the demo knowledge base', () => {
     expect(decision).toMatchObject({ outcome: 'answer', best: { entry: { id: 'hours' } } });
     expect(decision.confidence).toBeGreaterThanOrEqual(0.95);
     expect((await decide('积分')).best?.entry.id).toBe('points');
+  });
+
+  test('pinyin typos (the team’s typo set) are answered directly far more often with homophone credit, never wrongly', async () => {
+    const typos = parseGoldenQueries(readFileSync(new URL('../demo/milk-tea-typos.tsv', import.meta.url), 'utf8'));
+    const strict = createStaticRetriever(demoEntries(), { index: createBm25Index({ homophoneWeight: 0 }) });
+    const tolerant = await evaluateAnswers(retriever, typos);
+    const plain = await evaluateAnswers(strict, typos, { homophones: false });
+    expect(tolerant.figures.wrongAnswerRate).toBe(0);
+    expect(tolerant.figures.handledRate).toBe(1);
+    expect(tolerant.figures.directRate).toBeGreaterThanOrEqual(plain.figures.directRate + 0.25);
+    expect((await decide('会圆卡怎么办')).best?.entry.id).toBe('membership');
   });
 
   test('an off-topic question that shares a word with a stored question is passed on', async () => {

@@ -12,6 +12,7 @@
  *   are a question to ask back, not an answer to give.
  */
 import { bodyOf, questionsOf } from '../index/knowledge-index.ts';
+import { homophoneKey } from '../text/homophones.ts';
 import { createTextAnalyzer, type TextAnalyzer } from '../text/tokenizer.ts';
 import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
 import { termInformation, type TermWeight } from './term-information.ts';
@@ -21,6 +22,8 @@ export interface EvidenceOptions {
   analyzer?: TextAnalyzer;
   /** Default: `termInformation` (general-language IDF). */
   termWeight?: TermWeight;
+  /** Credit same-sounding words (pinyin typos) at 0.8 of their weight; default true. */
+  homophones?: boolean;
 }
 
 /** The evidence for one query and its hits. */
@@ -37,10 +40,18 @@ const gramShare = 0.25;
 const ambiguityDiscount = 0.7;
 /** Hits compared with the best one. */
 const candidates = 3;
+/**
+ * Share of a query word's weight that a same-sounding word of the text covers (a pinyin typo: 退宽
+ * for 退款). Words only: bigrams straddle word boundaries, and their chance homophones (有点远 →
+ * 点远 ~ 店员) made unrelated entries look relevant on the demo golden set.
+ */
+const homophoneCredit = 0.8;
 
 interface TermSets {
   words: ReadonlySet<string>;
   grams: ReadonlySet<string>;
+  /** Homophone keys of the words and bigrams (`text/homophones.ts`). */
+  sounds: ReadonlySet<string>;
 }
 
 interface EntryTerms {
@@ -57,9 +68,11 @@ export function answerEvidence(query: string, hits: readonly RetrievalHit[], opt
   const analyzer = options.analyzer ?? (defaultAnalyzer ??= createTextAnalyzer());
   const weight = options.termWeight ?? termInformation;
   const analyzed = analyzer.analyze(query);
+  const credit = options.homophones === false ? 0 : homophoneCredit;
   const words = weigh(analyzed.words, weight);
   const grams = weigh(analyzed.grams, weight);
-  const coverage = (text: TermSets) => (1 - gramShare) * share(words, text.words) + gramShare * share(grams, text.grams);
+  const coverage = (text: TermSets) =>
+    (1 - gramShare) * share(words, text, credit) + gramShare * share(grams, text, 0, 'grams');
 
   const relevance = hits.slice(0, candidates).map(({ entry }) => {
     const terms = entryTerms(analyzer, entry);
@@ -72,24 +85,41 @@ export function answerEvidence(query: string, hits: readonly RetrievalHit[], opt
   return { evidence: best * (1 - ambiguityDiscount * ambiguity), relevance };
 }
 
-/** Each distinct term with its weight, and their total. */
-function weigh(terms: readonly string[], weight: TermWeight): { weights: Map<string, number>; total: number } {
+interface WeighedTerms {
+  weights: Map<string, number>;
+  /** Homophone key of each term that has one. */
+  sounds: Map<string, string>;
+  total: number;
+}
+
+/** Each distinct term with its weight (and sound), and their total. */
+function weigh(terms: readonly string[], weight: TermWeight): WeighedTerms {
   const weights = new Map<string, number>();
+  const sounds = new Map<string, string>();
   let total = 0;
   for (const term of terms) {
     if (weights.has(term)) continue;
     const value = weight(term);
     weights.set(term, value);
+    const sound = homophoneKey(term);
+    if (sound !== undefined) sounds.set(term, sound);
     total += value;
   }
-  return { weights, total };
+  return { weights, sounds, total };
 }
 
-/** Weighted share of the query's terms found in `present`; 0 when the query has no weight. */
-function share(query: { weights: Map<string, number>; total: number }, present: ReadonlySet<string>): number {
+/**
+ * Weighted share of the query's terms (of one family) found in the text — or, at `credit`, a term
+ * of the text that sounds the same; 0 when the query has no weight.
+ */
+function share(query: WeighedTerms, text: TermSets, credit: number, family: 'words' | 'grams' = 'words'): number {
   if (query.total === 0) return 0;
+  const present = text[family];
   let found = 0;
-  for (const [term, value] of query.weights) if (present.has(term)) found += value;
+  for (const [term, value] of query.weights) {
+    if (present.has(term)) found += value;
+    else if (credit > 0 && text.sounds.has(query.sounds.get(term) ?? '')) found += credit * value;
+  }
   return found / query.total;
 }
 
@@ -100,7 +130,12 @@ function entryTerms(analyzer: TextAnalyzer, entry: KnowledgeEntry): EntryTerms {
   if (!terms) {
     const termSets = (text: string): TermSets => {
       const analyzed = analyzer.analyze(text);
-      return { words: new Set(analyzed.words), grams: new Set(analyzed.grams) };
+      const sounds = new Set<string>();
+      for (const term of [...analyzed.words, ...analyzed.grams]) {
+        const sound = homophoneKey(term);
+        if (sound !== undefined) sounds.add(sound);
+      }
+      return { words: new Set(analyzed.words), grams: new Set(analyzed.grams), sounds };
     };
     const body = bodyOf(entry);
     const questions = questionsOf(entry);

@@ -27,6 +27,20 @@ describe('createBm25Index on the demo knowledge base', () => {
     expect(index.search(query, 3)[0]?.entry.id).toBe(id);
   });
 
+  it.each([
+    ['退宽', 'refund'],
+    ['会圆', 'membership'],
+    ['小廖', 'toppings'],
+    ['冲值', 'gift-card'],
+  ])('finds "%s" (a pinyin typo) by the word that sounds the same: %s', (query, id) => {
+    expect(index.search(query, 3).slice(0, 2).map((hit) => hit.entry.id)).toContain(id);
+    const strict = createBm25Index({ homophoneWeight: 0 });
+    for (const entry of demoEntries()) strict.add(entry);
+    const strictHits = strict.search(query, 3);
+    const score = (hits: typeof strictHits) => hits.find((hit) => hit.entry.id === id)?.score ?? 0;
+    expect(score(index.search(query, 3))).toBeGreaterThan(score(strictHits));
+  });
+
   it('returns nothing for a query that shares no term', () => {
     expect(index.search('hello', 5)).toEqual([]);
     expect(index.search('', 5)).toEqual([]);

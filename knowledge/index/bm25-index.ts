@@ -11,6 +11,7 @@
  */
 import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
 import { interrogativeWords } from '../text/stopwords.ts';
+import { createHomophoneTable } from '../text/homophones.ts';
 import { createTextAnalyzer, type AnalyzedText, type TextAnalyzer } from '../text/tokenizer.ts';
 import { bodyOf, questionsOf, type KnowledgeIndex } from './knowledge-index.ts';
 import { accumulate, addToPosting, entersTop, insertTop, type Posting } from './bm25-scoring.ts';
@@ -41,6 +42,13 @@ export interface Bm25Options {
   weights?: Partial<TermWeights>;
   /** Characters of an answer that count as its opening; default 40. */
   leadLength?: number;
+  /**
+   * Weight of a homophone stand-in (`text/homophones.ts`): a query word or bigram the index has
+   * never seen matches indexed terms that sound the same at this fraction of their weight; 0
+   * turns it off. Default 0.3: it lifts short typo'd messages (退宽 → refund, 会圆 → membership)
+   * and leaves the public sets unchanged within ±0.001 hit@1 (`bench/knowledge/typo-tolerance.ts`).
+   */
+  homophoneWeight?: number;
 }
 
 const QUESTION = 0;
@@ -52,6 +60,8 @@ interface TermSpace {
   /** Position of this space's length in a unit's stride of `unitLengths`. */
   lengthSlot: number;
   weight: number;
+  /** Whether unknown query terms may be matched by homophones (words and bigrams; not characters). */
+  homophones: boolean;
   unitTerms(text: string, analyzed: AnalyzedText): string[];
   queryTerms(analyzed: AnalyzedText): string[];
   postings: Map<string, Posting>;
@@ -76,14 +86,16 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
   const answerWeight = options.answerWeight ?? 0.3;
   const weights: TermWeights = { grams: 0.5, questionCharacters: 0.3, answerLead: 0.7, ...options.weights };
   const leadLength = options.leadLength ?? 40;
+  const homophoneWeight = options.homophoneWeight ?? 0.3;
+  const homophones = createHomophoneTable();
 
-  const space = (field: number, lengthSlot: number, weight: number, rest: Pick<TermSpace, 'unitTerms' | 'queryTerms'>) =>
-    ({ field, lengthSlot, weight, ...rest, postings: new Map(), totalLength: 0, liveUnits: 0 }) as TermSpace;
+  const space = (field: number, lengthSlot: number, weight: number, rest: Pick<TermSpace, 'unitTerms' | 'queryTerms'>, soundsAlike = true) =>
+    ({ field, lengthSlot, weight, homophones: soundsAlike && homophoneWeight > 0, ...rest, postings: new Map(), totalLength: 0, liveUnits: 0 }) as TermSpace;
   const makeSpaces = (): TermSpace[] =>
     [
       space(QUESTION, 0, 1, { unitTerms: (_, a) => a.words, queryTerms: (a) => a.words }),
       space(QUESTION, 1, weights.grams, { unitTerms: (_, a) => a.grams, queryTerms: (a) => a.grams }),
-      space(QUESTION, 2, weights.questionCharacters, { unitTerms: (_, a) => a.characters, queryTerms: (a) => a.characters }),
+      space(QUESTION, 2, weights.questionCharacters, { unitTerms: (_, a) => a.characters, queryTerms: (a) => a.characters }, false),
       space(ANSWER, 0, 1, {
         unitTerms: (_, a) => withoutInterrogatives(a.words),
         queryTerms: (a) => withoutInterrogatives(a.words),
@@ -124,7 +136,10 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
       termSpace.liveUnits++;
       for (const [term, tf] of countTerms(terms)) {
         let posting = termSpace.postings.get(term);
-        if (!posting) termSpace.postings.set(term, (posting = { packed: [], live: 0 }));
+        if (!posting) {
+          termSpace.postings.set(term, (posting = { packed: [], live: 0 }));
+          if (termSpace.homophones) homophones.add(term);
+        }
         addToPosting(posting, unit, tf);
       }
     }
@@ -214,11 +229,9 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
         if (termSpace.liveUnits === 0) continue;
         const { k1, b } = parameters[termSpace.field] as FieldParameters;
         const averageLength = termSpace.totalLength / termSpace.liveUnits || 1;
-        for (const term of new Set(termSpace.queryTerms(analyzed))) {
-          const posting = termSpace.postings.get(term);
-          if (!posting || posting.live === 0) continue;
+        const match = (posting: Posting, weight: number) => {
           const idf = Math.log(1 + (termSpace.liveUnits - posting.live + 0.5) / (posting.live + 0.5));
-          accumulate(posting, termSpace.weight * idf * (k1 + 1), k1 * (1 - b), (k1 * b) / averageLength, {
+          accumulate(posting, weight * idf * (k1 + 1), k1 * (1 - b), (k1 * b) / averageLength, {
             alive: unitAlive,
             lengths: unitLengths,
             lengthOffset: termSpace.lengthSlot,
@@ -226,6 +239,19 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
             scores: unitScores,
             touched,
           });
+        };
+        const queryTerms = new Set(termSpace.queryTerms(analyzed));
+        for (const term of queryTerms) {
+          const posting = termSpace.postings.get(term);
+          if (posting && posting.live > 0) {
+            match(posting, termSpace.weight);
+            continue;
+          }
+          if (!termSpace.homophones) continue;
+          for (const alternative of homophones.alternatives(term)) {
+            const stand = termSpace.postings.get(alternative);
+            if (stand && stand.live > 0 && !queryTerms.has(alternative)) match(stand, termSpace.weight * homophoneWeight);
+          }
         }
       }
       return rankEntries(touched, limit);
