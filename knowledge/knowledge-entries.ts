@@ -4,7 +4,7 @@
  * answered from the published version until the draft is published. An entry is addressed by its
  * key (the FAQ id), which is stable across versions.
  */
-import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
 import { knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
@@ -68,7 +68,9 @@ export async function listEntries(
     eq(knowledgeEntries.knowledgeBaseId, query.knowledgeBaseId),
     eq(knowledgeEntries.versionId, query.versionId),
   ];
-  if (query.afterKey !== undefined) conditions.push(gt(knowledgeEntries.entryKey, query.afterKey));
+  // Compare and order in byte order ("C"): the same in PGlite and PostgreSQL whatever the
+  // database's collation, and the same for the cursor as for the order, so no row is skipped.
+  if (query.afterKey !== undefined) conditions.push(sql`${knowledgeEntries.entryKey} collate "C" > ${query.afterKey}`);
   if (query.search) {
     const pattern = likePattern(query.search);
     conditions.push(
@@ -85,7 +87,6 @@ export async function listEntries(
     .select(entryColumns)
     .from(knowledgeEntries)
     .where(and(...conditions))
-    // Byte order: the same in PGlite and PostgreSQL whatever the database's collation.
     .orderBy(asc(sql`${knowledgeEntries.entryKey} collate "C"`))
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map(toView);

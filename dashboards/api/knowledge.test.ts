@@ -110,6 +110,10 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     await client.patch(`${base}/draft/entries/hours`).set(headers).send({ answer: '不营业' }).expect(404);
     const summary = await client.get(base).set(headers).expect(200);
     expect(summary.body.knowledgeBase).toMatchObject({ name: 'FAQ', draft: null, published: { number: 1, entries: 3 } });
+    const firstPage = await client.get(`${base}/entries?limit=2`).set(headers).expect(200);
+    const secondPage = await client.get(`${base}/entries?limit=2&cursor=${firstPage.body.nextCursor}`).set(headers).expect(200);
+    expect([...firstPage.body.entries, ...secondPage.body.entries].map((entry: { id: string }) => entry.id)).toEqual(['hours', 'refund', 'stores']);
+    expect(secondPage.body.nextCursor).toBeNull();
     const entries = await client.get(`${base}/entries?q=营业`).set(headers).expect(200);
     expect(entries.body.entries.map((entry: { answer: string }) => entry.answer)).toEqual(['每天10点到22点营业。']);
   });
