@@ -45,7 +45,9 @@ export const knowledgeSchemas: Record<string, Schema> = {
       id: uuid,
       name: { type: 'string' },
       published: { oneOf: [versionHeadline, { type: 'null' }] },
-      draft: { oneOf: [versionHeadline, { type: 'null' }] },
+      draft: {
+        oneOf: [{ allOf: [versionHeadline, object({ basedOnVersionId: nullable('string', { format: 'uuid' }) })] }, { type: 'null' }],
+      },
       createdAt: dateTime,
       updatedAt: dateTime,
     },
