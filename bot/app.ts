@@ -161,7 +161,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       },
       metricsText: () => metrics.registry.metrics(),
       routers: [
-        createDashboardRouter({ db: database.db, cache }),
+        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever }),
         ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
       ],
       middleware: [],

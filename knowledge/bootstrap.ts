@@ -10,8 +10,7 @@ import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
 import { parseFaqTable } from './import/faq-table.ts';
 import { createKnowledgeRepository, type KnowledgeRepository } from './knowledge-repository.ts';
-import { createKnowledgeRetriever } from './retriever.ts';
-import type { KnowledgeRetriever } from './types.ts';
+import { createKnowledgeRetriever, type WorkspaceKnowledgeRetriever } from './retriever.ts';
 
 export interface KnowledgeFileImport {
   workspace: string;
@@ -38,7 +37,7 @@ export async function importFaqFile(
   return { ...published, skipped: table.problems.length };
 }
 
-export async function prepareKnowledge(db: Database, sources: KnowledgeFileImport[], log: Logger): Promise<KnowledgeRetriever> {
+export async function prepareKnowledge(db: Database, sources: KnowledgeFileImport[], log: Logger): Promise<WorkspaceKnowledgeRetriever> {
   const repository = createKnowledgeRepository(db);
   for (const source of sources) {
     if ((await repository.loadPublishedEntries(source.workspace)).length > 0) continue;

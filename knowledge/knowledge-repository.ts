@@ -1,13 +1,18 @@
 /**
- * Knowledge bases in the database: an import writes a complete new version and publishes it in one
- * transaction (customers are never answered from a half-written base), and the retriever loads a
- * workspace's published entries from here.
+ * Knowledge bases in the database as the retriever and the one-step import see them: the
+ * retriever loads a workspace's published entries from here, and `publishEntries` imports a table
+ * and publishes it in one transaction (customers are never answered from a half-written base).
+ * Drafts, versions, entries and imports live in `knowledge-versions.ts`, `knowledge-entries.ts`
+ * and `knowledge-import.ts`.
  */
-import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
-import { knowledgeBases, knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
+import { knowledgeBases, knowledgeEntries } from '../bot/storage/schema.ts';
+import { contentHashOf } from './content-hash.ts';
+import { lockKnowledgeBaseByName } from './knowledge-bases.ts';
+import { importEntriesLocked, type ImportedEntry } from './knowledge-import.ts';
+import type { PublishedVersion } from './knowledge-versions.ts';
 import type { KnowledgeEntry } from './types.ts';
 
 /** An entry as loaded from a published version. */
@@ -25,89 +30,32 @@ export interface KnowledgeSource {
   loadPublishedEntries(workspaceId: string): Promise<StoredKnowledgeEntry[]>;
 }
 
-export interface PublishedVersion {
-  knowledgeBaseId: string;
-  versionId: string;
-  number: number;
-  entries: number;
-}
+export type { PublishedVersion };
 
+/** Published knowledge for the retriever, and the one-step import used by the CLI and start-up. */
 export interface KnowledgeRepository extends KnowledgeSource {
   /**
-   * Write `entries` as a new version of the workspace's knowledge base called `knowledgeBaseName`
-   * (created when missing) and publish it; the previous published version is archived. All or
-   * nothing. The workspace row must exist.
+   * Make `entries` the content of the workspace's knowledge base called `knowledgeBaseName`
+   * (created when missing) and publish it as a new version; the previous published version is
+   * archived. It is an import into the draft (touching only changed entries; an open draft's
+   * content is replaced) followed by its publication, all or nothing. The workspace row must exist.
    */
-  publishEntries(
-    workspaceId: string,
-    knowledgeBaseName: string,
-    entries: ReadonlyArray<KnowledgeEntry & { line?: number }>,
-  ): Promise<PublishedVersion>;
+  publishEntries(workspaceId: string, knowledgeBaseName: string, entries: ReadonlyArray<ImportedEntry>): Promise<PublishedVersion>;
 }
 
-/** Rows per insert statement: well under PostgreSQL's 65,535 bind parameters. */
-const INSERT_BATCH = 500;
-
-/** Stable hash of what the index sees of an entry. */
-export function contentHashOf(entry: KnowledgeEntry): string {
-  const content = [entry.kind, entry.question, entry.variants, entry.answer, entry.category ?? null];
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
-}
+export { contentHashOf };
 
 /** The repository over a Drizzle database (PGlite or PostgreSQL). */
 export function createKnowledgeRepository(db: Database): KnowledgeRepository {
   return {
-    publishEntries: async (workspaceId, knowledgeBaseName, entries) => {
-      const keys = new Set<string>();
-      for (const entry of entries) {
-        if (keys.has(entry.id)) throw new KefuError('duplicate_entry_key', `entry id "${entry.id}" appears twice`);
-        keys.add(entry.id);
-      }
-      return db.transaction(async (tx) => {
-        const knowledgeBaseId = await lockKnowledgeBase(tx as unknown as Database, workspaceId, knowledgeBaseName);
-        const [latest] = await tx
-          .select({ number: max(knowledgeVersions.number) })
-          .from(knowledgeVersions)
-          .where(eq(knowledgeVersions.knowledgeBaseId, knowledgeBaseId));
-        const number = (latest?.number ?? 0) + 1;
-        const [version] = await tx
-          .insert(knowledgeVersions)
-          .values({ workspaceId, knowledgeBaseId, number, status: 'draft' })
-          .returning({ id: knowledgeVersions.id });
-        const versionId = version!.id;
-        for (let start = 0; start < entries.length; start += INSERT_BATCH) {
-          await tx.insert(knowledgeEntries).values(
-            entries.slice(start, start + INSERT_BATCH).map((entry) => ({
-              workspaceId,
-              knowledgeBaseId,
-              versionId,
-              entryKey: entry.id,
-              kind: entry.kind,
-              question: entry.question,
-              variants: entry.variants,
-              answer: entry.answer,
-              category: entry.category ?? null,
-              sourceName: entry.sourceName ?? null,
-              position: entry.line === undefined ? null : { line: entry.line },
-              contentHash: contentHashOf(entry),
-            })),
-          );
-        }
-        await tx
-          .update(knowledgeVersions)
-          .set({ status: 'archived' })
-          .where(and(eq(knowledgeVersions.knowledgeBaseId, knowledgeBaseId), eq(knowledgeVersions.status, 'published')));
-        await tx
-          .update(knowledgeVersions)
-          .set({ status: 'published', publishedAt: new Date() })
-          .where(eq(knowledgeVersions.id, versionId));
-        await tx
-          .update(knowledgeBases)
-          .set({ publishedVersionId: versionId, updatedAt: new Date() })
-          .where(eq(knowledgeBases.id, knowledgeBaseId));
-        return { knowledgeBaseId, versionId, number, entries: entries.length };
-      });
-    },
+    publishEntries: (workspaceId, knowledgeBaseName, entries) =>
+      db.transaction(async (tx) => {
+        const base = await lockKnowledgeBaseByName(tx, workspaceId, knowledgeBaseName);
+        const key = { workspaceId, knowledgeBaseId: base.id };
+        const result = await importEntriesLocked(tx, key, base, entries, { publish: true });
+        if (!result.published) throw new KefuError('not_published', `knowledge base "${knowledgeBaseName}" was not published`);
+        return result.published;
+      }),
 
     publishedStamp: async (workspaceId) => {
       const rows = await db
@@ -154,20 +102,4 @@ export function createKnowledgeRepository(db: Database): KnowledgeRepository {
       return entries;
     },
   };
-}
-
-/** Find or create the named knowledge base and lock its row until the transaction ends. */
-async function lockKnowledgeBase(tx: Database, workspaceId: string, name: string): Promise<string> {
-  const find = () =>
-    tx
-      .select({ id: knowledgeBases.id })
-      .from(knowledgeBases)
-      .where(and(eq(knowledgeBases.workspaceId, workspaceId), eq(knowledgeBases.name, name)))
-      .orderBy(asc(knowledgeBases.createdAt))
-      .limit(1)
-      .for('update');
-  const [existing] = await find();
-  if (existing) return existing.id;
-  const [created] = await tx.insert(knowledgeBases).values({ workspaceId, name }).returning({ id: knowledgeBases.id });
-  return created!.id;
 }

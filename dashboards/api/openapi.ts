@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the dashboard API, written by hand. `openapi.test.ts` checks that
  * every route of the router is described here and nothing else, so the two cannot drift apart.
  */
+import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -216,9 +217,9 @@ export function createOpenApiDocument(serverUrl = '/api/v1') {
     info: { title: 'Kefu dashboard API', version: '1.0.0' },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { sessionCookie: [] }],
-    paths,
+    paths: { ...paths, ...knowledgePaths },
     components: {
-      schemas,
+      schemas: { ...schemas, ...knowledgeSchemas },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'kefu_session' },

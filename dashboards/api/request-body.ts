@@ -11,7 +11,7 @@ import { DashboardError } from './http-errors.ts';
 /** Default largest accepted request body: dashboard requests are small JSON documents. */
 export const defaultBodyLimitBytes = 64 * 1024;
 
-async function readStream(ctx: Context, limitBytes: number): Promise<string> {
+async function readStream(ctx: Context, limitBytes: number): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || Number.NaN);
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const chunks: Buffer[] = [];
@@ -23,7 +23,19 @@ async function readStream(ctx: Context, limitBytes: number): Promise<string> {
     if (size > limitBytes) throw new PayloadTooLargeError(limitBytes);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The request body as bytes (file uploads), whatever its content type. Throws
+ * `PayloadTooLargeError` (413) past `limitBytes`. A body an upstream parser already read as text
+ * or bytes is used as is.
+ */
+export async function readRawBody(ctx: Context, options: { limitBytes: number }): Promise<Uint8Array> {
+  const parsed = (ctx.request as { body?: unknown }).body;
+  if (parsed instanceof Uint8Array) return parsed;
+  if (typeof parsed === 'string') return Buffer.from(parsed, 'utf8');
+  return readStream(ctx, options.limitBytes);
 }
 
 /**
@@ -35,7 +47,7 @@ export async function readJsonBody(ctx: Context, options: { limitBytes?: number 
   const parsed = (ctx.request as { body?: unknown }).body;
   if (parsed !== undefined) return parsed;
   const limitBytes = options.limitBytes ?? defaultBodyLimitBytes;
-  const text = await readStream(ctx, limitBytes);
+  const text = (await readStream(ctx, limitBytes)).toString('utf8');
   if (text.trim() === '') return undefined;
   if (!ctx.is('application/json')) throw new MalformedRequestError('request body must be application/json');
   try {

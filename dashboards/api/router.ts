@@ -9,7 +9,11 @@ import type { Database } from '../../bot/storage/database.ts';
 import { requireOperator, type DashboardState } from './auth.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerConversationRoutes } from './conversation-routes.ts';
+import { registerGoldenSetRoutes } from './golden-set-routes.ts';
 import { renderErrors } from './http-errors.ts';
+import { registerKnowledgeImportRoutes } from './knowledge-import-routes.ts';
+import type { KnowledgeRefresher } from './knowledge-route-support.ts';
+import { registerKnowledgeRoutes } from './knowledge-routes.ts';
 import { createLoginLimiter, type LoginAttemptStore } from './login-limiter.ts';
 import { createOpenApiDocument } from './openapi.ts';
 import { registerOperatorRoutes } from './operator-routes.ts';
@@ -32,6 +36,11 @@ export interface DashboardRouterOptions {
   sessionTtlMs?: number;
   /** Clock for sessions; defaults to the system clock. */
   now?: () => Date;
+  /**
+   * The process's knowledge retriever: refreshed after every publish, so this process answers
+   * from the new version at once (other processes catch up within their check interval).
+   */
+  knowledgeRetriever?: KnowledgeRefresher;
 }
 
 function securityHeaders(): Middleware<DashboardState> {
@@ -64,6 +73,10 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router<D
   });
   registerOperatorRoutes(router, { db, authenticate });
   registerConversationRoutes(router, { db, authenticate });
+  const knowledge = { db, authenticate, retriever: options.knowledgeRetriever };
+  registerKnowledgeRoutes(router, knowledge);
+  registerKnowledgeImportRoutes(router, knowledge);
+  registerGoldenSetRoutes(router, knowledge);
 
   const openApiDocument = createOpenApiDocument(dashboardApiPrefix);
   router.get('/openapi.json', async function openApi(ctx) {

@@ -1,0 +1,143 @@
+/**
+ * Importing a file's entries into a knowledge base: the draft (opened from the published version
+ * when none is open) is made equal to the file, touching only what changed. Entries are matched by
+ * id and compared by content hash: new ids are added, changed ones rewritten, missing ones removed,
+ * and unchanged rows are left exactly as they are (row, content hash, embedding), so the index and
+ * an embedding store skip them. Everything, including an optional publish, is one transaction: a
+ * failed import leaves no trace.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { KefuError } from '../bot/errors.ts';
+import type { Database } from '../bot/storage/database.ts';
+import { knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
+import { contentHashOf } from './content-hash.ts';
+import { lockKnowledgeBase, type KnowledgeBaseKey, type LockedKnowledgeBase } from './knowledge-bases.ts';
+import { openDraftLocked, publishDraftLocked, type Actor, type PublishedVersion } from './knowledge-versions.ts';
+import type { KnowledgeEntry } from './types.ts';
+
+/** An entry to import, with where it was read from. */
+export type ImportedEntry = KnowledgeEntry & { line?: number; position?: Record<string, unknown> };
+
+/** How an import changed the draft, counted in entries. */
+export interface ImportDiff {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+/** The outcome of an import. */
+export interface ImportResult {
+  knowledgeBaseId: string;
+  /** The draft the file was written into (published when `published` is set). */
+  draft: { id: string; number: number; created: boolean };
+  diff: ImportDiff;
+  published?: PublishedVersion;
+}
+
+/** A stored row as the diff sees it. */
+export interface StoredEntryHash {
+  rowId: string;
+  entryKey: string;
+  contentHash: string;
+}
+
+/** What to write to make `stored` equal to `incoming`. */
+export interface EntryChanges {
+  insert: ImportedEntry[];
+  deleteRowIds: string[];
+  diff: ImportDiff;
+}
+
+/** Rows per statement: well under PostgreSQL's 65,535 bind parameters. */
+const BATCH = 500;
+
+/** Compare stored rows with incoming entries by id and content hash. */
+export function diffEntries(stored: readonly StoredEntryHash[], incoming: readonly ImportedEntry[]): EntryChanges {
+  const storedByKey = new Map(stored.map((row) => [row.entryKey, row]));
+  const incomingKeys = new Set<string>();
+  const changes: EntryChanges = { insert: [], deleteRowIds: [], diff: { added: 0, changed: 0, removed: 0, unchanged: 0 } };
+  for (const entry of incoming) {
+    if (incomingKeys.has(entry.id)) throw new KefuError('duplicate_entry_key', `entry id "${entry.id}" appears twice`);
+    incomingKeys.add(entry.id);
+    const row = storedByKey.get(entry.id);
+    if (!row) {
+      changes.insert.push(entry);
+      changes.diff.added++;
+    } else if (row.contentHash !== contentHashOf(entry)) {
+      changes.insert.push(entry);
+      changes.deleteRowIds.push(row.rowId);
+      changes.diff.changed++;
+    } else {
+      changes.diff.unchanged++;
+    }
+  }
+  for (const row of stored) {
+    if (!incomingKeys.has(row.entryKey)) {
+      changes.deleteRowIds.push(row.rowId);
+      changes.diff.removed++;
+    }
+  }
+  return changes;
+}
+
+/**
+ * Write `entries` into the draft of a locked base (opening it when needed), and publish it when
+ * asked. Call inside a transaction holding the base's lock.
+ */
+export async function importEntriesLocked(
+  tx: Database,
+  key: KnowledgeBaseKey,
+  base: LockedKnowledgeBase,
+  entries: readonly ImportedEntry[],
+  options: Actor & { publish?: boolean } = {},
+): Promise<ImportResult> {
+  const draft = await openDraftLocked(tx, key, base, options);
+  const stored = await tx
+    .select({ rowId: knowledgeEntries.id, entryKey: knowledgeEntries.entryKey, contentHash: knowledgeEntries.contentHash })
+    .from(knowledgeEntries)
+    .where(eq(knowledgeEntries.versionId, draft.id));
+  const changes = diffEntries(stored, entries);
+  for (let start = 0; start < changes.deleteRowIds.length; start += BATCH) {
+    await tx.delete(knowledgeEntries).where(inArray(knowledgeEntries.id, changes.deleteRowIds.slice(start, start + BATCH)));
+  }
+  for (let start = 0; start < changes.insert.length; start += BATCH) {
+    await tx.insert(knowledgeEntries).values(
+      changes.insert.slice(start, start + BATCH).map((entry) => ({
+        workspaceId: key.workspaceId,
+        knowledgeBaseId: base.id,
+        versionId: draft.id,
+        entryKey: entry.id,
+        kind: entry.kind,
+        question: entry.question,
+        variants: entry.variants,
+        answer: entry.answer,
+        category: entry.category ?? null,
+        sourceName: entry.sourceName ?? null,
+        position: entry.position ?? (entry.line === undefined ? null : { line: entry.line }),
+        contentHash: contentHashOf(entry),
+      })),
+    );
+  }
+  await tx.update(knowledgeVersions).set({ updatedAt: new Date() }).where(eq(knowledgeVersions.id, draft.id));
+  const result: ImportResult = { knowledgeBaseId: base.id, draft, diff: changes.diff };
+  if (options.publish) result.published = await publishDraftLocked(tx, key, base, options);
+  return result;
+}
+
+/**
+ * Import `entries` into the base's draft (and publish it when `publish`); undefined when the
+ * workspace has no such base. An open draft's content is replaced by the file's: the diff counts
+ * what that replacement changed. Throws `KefuError('duplicate_entry_key')` before writing.
+ */
+export async function importEntries(
+  db: Database,
+  key: KnowledgeBaseKey,
+  entries: readonly ImportedEntry[],
+  options: Actor & { publish?: boolean } = {},
+): Promise<ImportResult | undefined> {
+  return db.transaction(async (tx) => {
+    const base = await lockKnowledgeBase(tx, key);
+    return base ? importEntriesLocked(tx, key, base, entries, options) : undefined;
+  });
+}
