@@ -1,0 +1,144 @@
+/**
+ * The one entry point of ingestion: any supported file → knowledge entries, with the problems
+ * found on the way. FAQ tables (TSV, CSV, JSON, XLSX) give `faq` entries, documents (Markdown,
+ * HTML, plain text, PDF, DOCX) give `chunk` entries (`chunk-document.ts`). Used by `kefu import`,
+ * the start-up import of configured files and the HTTP import API.
+ */
+import { extname } from 'node:path';
+import type { KnowledgeEntry } from '../types.ts';
+import { chunkDocument, type ChunkLimits } from './chunk-document.ts';
+import type { DocumentBlock } from './document-block.ts';
+import { docxBlocks } from './docx-blocks.ts';
+import { FaqTableError, parseFaqTable } from './faq-table.ts';
+import { htmlBlocks } from './html-blocks.ts';
+import { KnowledgeFileError } from './knowledge-file-error.ts';
+import { markdownBlocks } from './markdown-blocks.ts';
+import { pdfBlocks } from './pdf-blocks.ts';
+import { textBlocks } from './text-blocks.ts';
+import { parseXlsxFaqTable } from './xlsx-faq-table.ts';
+
+export { KnowledgeFileError } from './knowledge-file-error.ts';
+
+/** A file read into entries: FAQ rows or document chunks, plus what could not be used. */
+export interface ParsedKnowledgeFile {
+  format: 'tsv' | 'csv' | 'json' | 'xlsx' | 'markdown' | 'html' | 'text' | 'pdf' | 'docx';
+  entries: Array<KnowledgeEntry & { line?: number; position?: Record<string, unknown> }>;
+  problems: Array<{ line?: number; reason: string }>;
+}
+
+export type KnowledgeFileFormat = ParsedKnowledgeFile['format'];
+
+/** Tuning that callers rarely need; `parseKnowledgeFile(input)` alone uses the defaults. */
+export interface ParseKnowledgeFileOptions {
+  /** Chunk size limits for documents (default 400 / 1200 characters). */
+  chunkLimits?: Partial<ChunkLimits>;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+}
+
+const formatOfExtension: Record<string, KnowledgeFileFormat> = {
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.csv': 'csv',
+  '.json': 'json',
+  '.xlsx': 'xlsx',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.htm': 'html',
+  '.html': 'html',
+  '.txt': 'text',
+  '.text': 'text',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
+};
+
+/** File extensions `parseKnowledgeFile` recognises (lower case, with the dot). */
+export const knowledgeFileExtensions: readonly string[] = Object.keys(formatOfExtension);
+
+/** The format of a file name, from its extension; undefined when not supported. */
+export function knowledgeFileFormatOf(fileName: string): KnowledgeFileFormat | undefined {
+  return formatOfExtension[extname(fileName).toLowerCase()];
+}
+
+/**
+ * Parse one file. The format comes from `format`, else from the file name's extension. Bad rows
+ * and empty PDF pages are `problems`; a file that cannot be used at all (corrupt PDF/DOCX/XLSX,
+ * unknown extension, no text, a table without an answer column) throws `KnowledgeFileError`
+ * (`bad_knowledge_file`).
+ */
+export async function parseKnowledgeFile(
+  input: { fileName: string; content: Uint8Array; format?: ParsedKnowledgeFile['format'] },
+  options: ParseKnowledgeFileOptions = {},
+): Promise<ParsedKnowledgeFile> {
+  const format = input.format ?? knowledgeFileFormatOf(input.fileName);
+  if (!format) {
+    throw new KnowledgeFileError(
+      `${input.fileName}: unsupported file type "${extname(input.fileName) || '(none)'}" (supported: ${knowledgeFileExtensions.join(', ')})`,
+    );
+  }
+  const sourceName = input.fileName;
+  try {
+    switch (format) {
+      case 'tsv':
+      case 'csv':
+      case 'json':
+        return withEntries(parseFaqTable(decodeText(input.content, sourceName), { format, sourceName }), sourceName, 'table');
+      case 'xlsx':
+        return withEntries({ format, ...(await parseXlsxFaqTable(input.content, { sheet: options.sheet, sourceName })) }, sourceName, 'table');
+      case 'pdf': {
+        const { blocks, problems } = await pdfBlocks(input.content);
+        return chunked(format, blocks, problems, sourceName, options);
+      }
+      case 'docx':
+        return chunked(format, await docxBlocks(input.content), [], sourceName, options);
+      case 'markdown':
+        return chunked(format, markdownBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+      case 'html':
+        return chunked(format, htmlBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+      case 'text':
+        return chunked(format, textBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+    }
+  } catch (error) {
+    if (error instanceof KnowledgeFileError) throw error;
+    if (error instanceof FaqTableError) throw new KnowledgeFileError(`${sourceName}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** UTF-8 (with or without BOM); files saved by Chinese Excel or Notepad in GB18030/GBK also read. */
+function decodeText(content: Uint8Array, sourceName: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
+  } catch {
+    try {
+      return new TextDecoder('gb18030', { fatal: true }).decode(content);
+    } catch (cause) {
+      throw new KnowledgeFileError(`${sourceName}: not text in UTF-8 or GB18030 (GBK)`, { cause });
+    }
+  }
+}
+
+function chunked(
+  format: KnowledgeFileFormat,
+  blocks: DocumentBlock[],
+  problems: ParsedKnowledgeFile['problems'],
+  sourceName: string,
+  options: ParseKnowledgeFileOptions,
+): ParsedKnowledgeFile {
+  const chunks = chunkDocument(blocks, { sourceName, limits: options.chunkLimits });
+  return withEntries({ format, entries: chunks.map((chunk) => ({ ...chunk, position: { ...chunk.position } })), problems }, sourceName, 'document');
+}
+
+/**
+ * A file that yields nothing is refused — except a table whose rows all have problems: those are
+ * returned so that every bad row gets reported, and the caller refuses to publish an empty import.
+ */
+function withEntries(parsed: ParsedKnowledgeFile, sourceName: string, kind: 'table' | 'document'): ParsedKnowledgeFile {
+  if (parsed.entries.length > 0 || (kind === 'table' && parsed.problems.length > 0)) return parsed;
+  const found = parsed.problems.length > 0 ? ` (${parsed.problems.map(describe).join('; ')})` : '';
+  throw new KnowledgeFileError(`${sourceName}: ${kind === 'table' ? 'no rows under the header' : 'no text found'}${found}`);
+}
+
+function describe(problem: { line?: number; reason: string }): string {
+  return problem.line === undefined ? problem.reason : `line ${problem.line}: ${problem.reason}`;
+}
