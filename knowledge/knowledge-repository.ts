@@ -41,7 +41,7 @@ export interface KnowledgeRepository extends KnowledgeSource {
   publishEntries(
     workspaceId: string,
     knowledgeBaseName: string,
-    entries: ReadonlyArray<KnowledgeEntry & { line?: number }>,
+    entries: ReadonlyArray<KnowledgeEntry & { line?: number; position?: Record<string, unknown> }>,
   ): Promise<PublishedVersion>;
 }
 
@@ -88,7 +88,8 @@ export function createKnowledgeRepository(db: Database): KnowledgeRepository {
               answer: entry.answer,
               category: entry.category ?? null,
               sourceName: entry.sourceName ?? null,
-              position: entry.line === undefined ? null : { line: entry.line },
+              position:
+                entry.line === undefined && entry.position === undefined ? null : { ...entry.position, ...(entry.line === undefined ? {} : { line: entry.line }) },
               contentHash: contentHashOf(entry),
             })),
           );
