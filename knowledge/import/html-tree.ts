@@ -32,17 +32,20 @@ const closesParagraph = new Set([
   'address', 'article', 'aside', 'blockquote', 'div', 'dl', 'fieldset', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4',
   'h5', 'h6', 'header', 'hr', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul',
 ]);
-/** Start tags that close an open element of the same family, up to (not past) a boundary. */
+/**
+ * Start tags that close the nearest open element named in `closes` (with everything opened inside
+ * it), unless a `boundary` element is nearer: a new `<tr>` closes the open row and its cell.
+ */
 const impliedEnds: Record<string, { closes: readonly string[]; boundary: readonly string[] }> = {
   li: { closes: ['li'], boundary: ['ul', 'ol'] },
   dt: { closes: ['dt', 'dd'], boundary: ['dl'] },
   dd: { closes: ['dt', 'dd'], boundary: ['dl'] },
   td: { closes: ['td', 'th'], boundary: ['tr', 'table'] },
   th: { closes: ['td', 'th'], boundary: ['tr', 'table'] },
-  tr: { closes: ['tr', 'td', 'th'], boundary: ['table', 'thead', 'tbody', 'tfoot'] },
-  thead: { closes: ['thead', 'tbody', 'tfoot', 'tr', 'td', 'th'], boundary: ['table'] },
-  tbody: { closes: ['thead', 'tbody', 'tfoot', 'tr', 'td', 'th'], boundary: ['table'] },
-  tfoot: { closes: ['thead', 'tbody', 'tfoot', 'tr', 'td', 'th'], boundary: ['table'] },
+  tr: { closes: ['tr'], boundary: ['table', 'thead', 'tbody', 'tfoot'] },
+  thead: { closes: ['thead', 'tbody', 'tfoot'], boundary: ['table'] },
+  tbody: { closes: ['thead', 'tbody', 'tfoot'], boundary: ['table'] },
+  tfoot: { closes: ['thead', 'tbody', 'tfoot'], boundary: ['table'] },
   option: { closes: ['option'], boundary: ['select'] },
 };
 const namedEntities: Record<string, string> = {
