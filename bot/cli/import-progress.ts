@@ -57,6 +57,8 @@ export function createImportProgress(stream: ProgressStream, total: number): Imp
 
 function describeParsed(entries: ReadonlyArray<{ kind: string }>): string {
   const chunks = entries.filter((entry) => entry.kind === 'chunk').length;
+  const faqs = entries.length - chunks;
   if (entries.length === 0) return 'no usable entries';
-  return chunks === entries.length ? `${chunks} chunks` : chunks === 0 ? `${entries.length} FAQ entries` : `${entries.length - chunks} FAQ entries, ${chunks} chunks`;
+  const parts = [faqs > 0 ? `${faqs} FAQ ${faqs === 1 ? 'entry' : 'entries'}` : '', chunks > 0 ? `${chunks} chunk${chunks === 1 ? '' : 's'}` : ''];
+  return parts.filter(Boolean).join(', ');
 }
