@@ -13,7 +13,7 @@ export interface BlockSpan {
   pageEnd?: number;
 }
 
-/** A heading; `level` 1 is the outermost. */
+/** A heading; lower levels are outer (Markdown's `#` is 1; a plain-text title is 0). */
 export interface HeadingBlock {
   type: 'heading';
   level: number;

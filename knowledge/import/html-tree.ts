@@ -132,12 +132,13 @@ export function parseHtml(source: string): HtmlElement {
     const element: HtmlElement = { type: 'element', name, children: [], line: tagLine, endLine: tagLine };
     current().children.push(element);
     if (rawTextElements.has(name)) {
-      const end = source.toLowerCase().indexOf(`</${name}`, position);
-      const stop = end < 0 ? source.length : end;
+      const closing = new RegExp(`</${name}`, 'ig');
+      closing.lastIndex = position;
+      const stop = closing.exec(source)?.index ?? source.length;
       if (name === 'textarea' || name === 'title') element.children.push({ type: 'text', text: decodeEntities(source.slice(position, stop)), line });
       advanceTo(stop);
-      const closing = source.indexOf('>', stop);
-      advanceTo(closing < 0 ? source.length : closing + 1);
+      const tagEnd = source.indexOf('>', stop);
+      advanceTo(tagEnd < 0 ? source.length : tagEnd + 1);
       element.endLine = line;
     } else if (!voidElements.has(name) && !tag[3]?.trimEnd().endsWith('/')) stack.push(element);
   }

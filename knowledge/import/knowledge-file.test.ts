@@ -74,17 +74,16 @@ describe('parseKnowledgeFile: documents', () => {
     expect(parsed.entries[2]!.position).toEqual({ headingPath: ['会员说明', '会员等级'], lineStart: 20, lineEnd: 26 });
   });
 
-  it('chunks plain text by its Chinese outline numbering (一、 then （一）)', async () => {
+  it('chunks plain text under its title by its Chinese outline numbering (一、 then （一）)', async () => {
     const parsed = await parse('store-notice.txt', fixture('store-notice.txt'));
     expect(parsed.format).toBe('text');
     expect(parsed.entries.map((entry) => entry.question)).toEqual([
-      '',
-      '一、WiFi 与充电',
-      '二、宠物与外带食物 > （一）宠物',
-      '二、宠物与外带食物 > （二）外带食物',
-      '三、失物招领',
+      '茶语时光门店告示 > 一、WiFi 与充电',
+      '茶语时光门店告示 > 二、宠物与外带食物 > （一）宠物',
+      '茶语时光门店告示 > 二、宠物与外带食物 > （二）外带食物',
+      '茶语时光门店告示 > 三、失物招领',
     ]);
-    expect(parsed.entries[4]).toMatchObject({ answer: '遗失物品请联系店员：\n- 门店保管 7 天\n- 贵重物品当天交派出所', position: { lineStart: 14, lineEnd: 16 } });
+    expect(parsed.entries[3]).toMatchObject({ answer: '遗失物品请联系店员：\n- 门店保管 7 天\n- 贵重物品当天交派出所', position: { lineStart: 14, lineEnd: 16 } });
   });
 
   it('chunks a PDF per heading (from font sizes) with the page of each chunk and radicals folded', async () => {
@@ -159,6 +158,12 @@ describe('parseKnowledgeFile: tables', () => {
     expect(parsed.entries.map((entry) => [entry.question, entry.answer])).toEqual([['你好', '在']]);
   });
 
+  it('reads TSV saved by Excel as "Unicode text" (UTF-16 with a BOM)', async () => {
+    const text = 'question\tanswer\n几点开门\t10点。\n';
+    const utf16 = new Uint8Array([0xff, 0xfe, ...new Uint8Array(new Uint16Array([...text].map((character) => character.charCodeAt(0))).buffer)]);
+    expect((await parse('faq.txt', utf16, 'tsv')).entries.map((entry) => entry.answer)).toEqual(['10点。']);
+  });
+
   it('returns the problems of a table whose every row is bad, for the caller to refuse', async () => {
     const parsed = await parse('faq.tsv', 'id\tquestion\tanswer\na\t几点开门\t\n');
     expect(parsed).toEqual({ format: 'tsv', entries: [], problems: [{ line: 2, reason: 'missing answer' }] });
@@ -187,10 +192,10 @@ describe('parseKnowledgeFile: unusable files', () => {
   it('refuses unknown extensions, empty documents and tables without an answer column', async () => {
     expect(await refusal('policy.doc', 'x')).toMatch(/unsupported file type ".doc"/);
     expect(await refusal('README', 'x')).toMatch(/unsupported file type "\(none\)"/);
-    expect(await refusal('empty.md', '# 只有标题\n\n<!-- 空 -->\n')).toBe('empty.md: no text found');
+    expect(await refusal('empty.md', '# 只有标题\n\n<!-- 空 -->\n')).toBe('no text found');
     expect(await refusal('faq.tsv', 'foo\tbar\n1\t2\n')).toMatch(/no answer column/);
-    expect(await refusal('faq.csv', 'question,answer\n')).toBe('faq.csv: no rows under the header');
-    expect(await refusal('notes.txt', new Uint8Array([0xff, 0xfe, 0xfd, 0x80, 0x81]))).toMatch(/not text in UTF-8 or GB18030/);
+    expect(await refusal('faq.csv', 'question,answer\n')).toBe('no rows under the header');
+    expect(await refusal('notes.txt', new Uint8Array([0xfd, 0xff, 0x80, 0xff]))).toMatch(/not text in UTF-8, UTF-16 or GB18030/);
   });
 
   it('honours an explicit format over the extension', async () => {

@@ -61,10 +61,11 @@ export function knowledgeFileFormatOf(fileName: string): KnowledgeFileFormat | u
 }
 
 /**
- * Parse one file. The format comes from `format`, else from the file name's extension. Bad rows
+ * Parse one file. The format comes from `format`, else from the file name's extension (the
+ * name is also each entry's `sourceName` and the start of chunk ids). Bad rows
  * and empty PDF pages are `problems`; a file that cannot be used at all (corrupt PDF/DOCX/XLSX,
  * unknown extension, no text, a table without an answer column) throws `KnowledgeFileError`
- * (`bad_knowledge_file`).
+ * (`bad_knowledge_file`) whose message says why without repeating the file name.
  */
 export async function parseKnowledgeFile(
   input: { fileName: string; content: Uint8Array; format?: ParsedKnowledgeFile['format'] },
@@ -72,9 +73,7 @@ export async function parseKnowledgeFile(
 ): Promise<ParsedKnowledgeFile> {
   const format = input.format ?? knowledgeFileFormatOf(input.fileName);
   if (!format) {
-    throw new KnowledgeFileError(
-      `${input.fileName}: unsupported file type "${extname(input.fileName) || '(none)'}" (supported: ${knowledgeFileExtensions.join(', ')})`,
-    );
+    throw new KnowledgeFileError(`unsupported file type "${extname(input.fileName) || '(none)'}" (supported: ${knowledgeFileExtensions.join(', ')})`);
   }
   const sourceName = input.fileName;
   try {
@@ -82,9 +81,9 @@ export async function parseKnowledgeFile(
       case 'tsv':
       case 'csv':
       case 'json':
-        return withEntries(parseFaqTable(decodeText(input.content, sourceName), { format, sourceName }), sourceName, 'table');
+        return withEntries(parseFaqTable(decodeText(input.content), { format, sourceName }), 'table');
       case 'xlsx':
-        return withEntries({ format, ...(await parseXlsxFaqTable(input.content, { sheet: options.sheet, sourceName })) }, sourceName, 'table');
+        return withEntries({ format, ...(await parseXlsxFaqTable(input.content, { sheet: options.sheet, sourceName })) }, 'table');
       case 'pdf': {
         const { blocks, problems } = await pdfBlocks(input.content);
         return chunked(format, blocks, problems, sourceName, options);
@@ -92,28 +91,33 @@ export async function parseKnowledgeFile(
       case 'docx':
         return chunked(format, await docxBlocks(input.content), [], sourceName, options);
       case 'markdown':
-        return chunked(format, markdownBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+        return chunked(format, markdownBlocks(decodeText(input.content)), [], sourceName, options);
       case 'html':
-        return chunked(format, htmlBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+        return chunked(format, htmlBlocks(decodeText(input.content)), [], sourceName, options);
       case 'text':
-        return chunked(format, textBlocks(decodeText(input.content, sourceName)), [], sourceName, options);
+        return chunked(format, textBlocks(decodeText(input.content)), [], sourceName, options);
     }
   } catch (error) {
     if (error instanceof KnowledgeFileError) throw error;
-    if (error instanceof FaqTableError) throw new KnowledgeFileError(`${sourceName}: ${error.message}`, { cause: error });
+    if (error instanceof FaqTableError) throw new KnowledgeFileError(error.message, { cause: error });
     throw error;
   }
 }
 
-/** UTF-8 (with or without BOM); files saved by Chinese Excel or Notepad in GB18030/GBK also read. */
-function decodeText(content: Uint8Array, sourceName: string): string {
+/**
+ * UTF-8 (with or without BOM); UTF-16 with a BOM (Excel's "Unicode text"); otherwise GB18030, what
+ * Chinese Excel and Notepad save as "ANSI".
+ */
+function decodeText(content: Uint8Array): string {
+  if (content[0] === 0xff && content[1] === 0xfe) return new TextDecoder('utf-16le').decode(content);
+  if (content[0] === 0xfe && content[1] === 0xff) return new TextDecoder('utf-16be').decode(content);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
   } catch {
     try {
       return new TextDecoder('gb18030', { fatal: true }).decode(content);
     } catch (cause) {
-      throw new KnowledgeFileError(`${sourceName}: not text in UTF-8 or GB18030 (GBK)`, { cause });
+      throw new KnowledgeFileError('not text in UTF-8, UTF-16 or GB18030 (GBK)', { cause });
     }
   }
 }
@@ -126,17 +130,17 @@ function chunked(
   options: ParseKnowledgeFileOptions,
 ): ParsedKnowledgeFile {
   const chunks = chunkDocument(blocks, { sourceName, limits: options.chunkLimits });
-  return withEntries({ format, entries: chunks.map((chunk) => ({ ...chunk, position: { ...chunk.position } })), problems }, sourceName, 'document');
+  return withEntries({ format, entries: chunks.map((chunk) => ({ ...chunk, position: { ...chunk.position } })), problems }, 'document');
 }
 
 /**
  * A file that yields nothing is refused — except a table whose rows all have problems: those are
  * returned so that every bad row gets reported, and the caller refuses to publish an empty import.
  */
-function withEntries(parsed: ParsedKnowledgeFile, sourceName: string, kind: 'table' | 'document'): ParsedKnowledgeFile {
+function withEntries(parsed: ParsedKnowledgeFile, kind: 'table' | 'document'): ParsedKnowledgeFile {
   if (parsed.entries.length > 0 || (kind === 'table' && parsed.problems.length > 0)) return parsed;
   const found = parsed.problems.length > 0 ? ` (${parsed.problems.map(describe).join('; ')})` : '';
-  throw new KnowledgeFileError(`${sourceName}: ${kind === 'table' ? 'no rows under the header' : 'no text found'}${found}`);
+  throw new KnowledgeFileError(`${kind === 'table' ? 'no rows under the header' : 'no text found'}${found}`);
 }
 
 function describe(problem: { line?: number; reason: string }): string {

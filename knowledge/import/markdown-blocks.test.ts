@@ -36,6 +36,10 @@ describe('markdownBlocks', () => {
     ]);
   });
 
+  it('lets only a list from 1 (or a bullet) interrupt a paragraph', () => {
+    expect(markdownBlocks('年度回顾：\n2024. 开了十家店\n- 新品三款\n').map((block) => block.type)).toEqual(['paragraph', 'list']);
+  });
+
   it('does not take #话题 without a space for a heading (CommonMark)', () => {
     expect(markdownBlocks('#新品上市#\n')).toEqual([{ type: 'paragraph', text: '#新品上市#', span: { lineStart: 1, lineEnd: 1 } }]);
   });

@@ -122,11 +122,17 @@ function tableCells(line: string): string[] {
   return trimmed.split(/(?<!\\)\|/).map((cell) => plainInline(cell.replace(/\\\|/g, '|')));
 }
 
-/** Whether line `index` begins a block that interrupts a paragraph (or a quote). */
+/**
+ * Whether line `index` begins a block that interrupts a paragraph (or a quote). As in CommonMark,
+ * a list interrupts a paragraph only with a non-empty item, and a numbered one only from 1, so
+ * "2024. 年度总结" inside a paragraph stays text.
+ */
 function startsOtherBlock(lines: string[], index: number, inQuote: boolean): boolean {
   const line = lines[index] as string;
   if (!inQuote && blockquote.test(line)) return true;
-  return atxHeading.test(line) || fenceOpen.test(line) || thematicBreak.test(line) || listItem.test(line) || isTableStart(lines, index);
+  const item = listItem.exec(line);
+  const interruptingItem = item !== null && Boolean(item[4]?.trim()) && (!/\d/.test(item[2] as string) || parseInt(item[2] as string, 10) === 1);
+  return atxHeading.test(line) || fenceOpen.test(line) || thematicBreak.test(line) || interruptingItem || isTableStart(lines, index);
 }
 
 function pushParagraph(blocks: DocumentBlock[], body: string[], lineStart: number, lineEnd: number): void {

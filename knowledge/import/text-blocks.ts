@@ -31,13 +31,23 @@ const outlineStyles: ReadonlyArray<readonly [string, RegExp]> = [
 const MAX_HEADING_LENGTH = 40;
 const sentenceEnd = /[。！？；，：,.!?;:]$/;
 
-/** Plain text (a `.txt` file) into blocks. */
+/**
+ * Plain text (a `.txt` file) into blocks. A first line that looks like a title (short, no closing
+ * punctuation, a blank line after it) is the document's outermost heading, as `#` is in Markdown.
+ */
 export function textBlocks(text: string): DocumentBlock[] {
   const lines = text
     .replace(/^\ufeff/, '')
     .split(/\r\n|\n|\r/)
     .map((line, index): SourceLine => ({ text: line, line: index + 1 }));
+  const first = lines.findIndex((line) => line.text.trim() !== '');
+  const title = lines[first];
+  if (title && isTitle(title.text.trim()) && (lines[first + 1]?.text.trim() ?? '') === '') title.headingLevel = 0;
   return blocksFromLines(lines);
+}
+
+function isTitle(text: string): boolean {
+  return text.length <= MAX_HEADING_LENGTH && !sentenceEnd.test(text) && !bullet.test(text);
 }
 
 /** Lines into blocks (see the module comment for the rules). */
