@@ -21,6 +21,10 @@ export interface ImportCommandOptions {
   files: string[];
   workspace?: string;
   name?: string;
+  /** XLSX worksheet (default the first). */
+  sheet?: string;
+  /** Document chunk sizes (defaults 400 / 1200 characters). */
+  chunkLimits?: { targetChars?: number; maxChars?: number };
 }
 
 /** One problem as the command prints it. */
@@ -50,7 +54,8 @@ export async function runImport(
     output.stderr.write(`importing ${files.length} file${files.length === 1 ? '' : 's'} into "${name}" of workspace "${workspace}"…\n`);
     const progress = createImportProgress(output.stderr, files.length);
     try {
-      const result = await importKnowledgeFiles(createKnowledgeRepository(database.db), { workspace, name, files }, progress);
+      const parseOptions = { chunkLimits: withoutUndefined(options.chunkLimits ?? {}), ...(options.sheet ? { sheet: options.sheet } : {}) };
+      const result = await importKnowledgeFiles(createKnowledgeRepository(database.db), { workspace, name, files, options: parseOptions }, progress);
       progress.stop();
       result.problems.forEach((problem) => say(formatProblem(problem)));
       say(
@@ -68,4 +73,8 @@ export async function runImport(
   } finally {
     await database.close();
   }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

@@ -82,12 +82,20 @@ describe('chunkDocument', () => {
     expect(new Set(after.map((entry) => entry.id)).size).toBe(after.length);
   });
 
+  it('moves the other default out of the way when one limit is given alone', () => {
+    const text = `## 说明\n\n${'茶'.repeat(50)}。${'奶'.repeat(50)}。\n`;
+    expect(chunk(text, { maxChars: 60 }).map((entry) => lengthOf(entry.answer))).toEqual([51, 51]);
+    expect(chunk(text, { targetChars: 2000 })).toHaveLength(1);
+  });
+
   it('merges page spans and refuses nonsensical limits', () => {
     const blocks: DocumentBlock[] = [
       { type: 'paragraph', text: '第一页', span: { page: 1 } },
       { type: 'paragraph', text: '第二页', span: { page: 2 } },
     ];
     expect(chunkDocument(blocks, { sourceName: 'a.pdf' })[0]?.position).toEqual({ headingPath: [], page: 1, pageEnd: 2 });
-    expect(() => chunkDocument(blocks, { sourceName: 'a.pdf', limits: { targetChars: 500, maxChars: 100 } })).toThrow(RangeError);
+    expect(() => chunkDocument(blocks, { sourceName: 'a.pdf', limits: { targetChars: 500, maxChars: 100 } })).toThrow(
+      expect.objectContaining({ code: 'bad_chunk_limits' }),
+    );
   });
 });

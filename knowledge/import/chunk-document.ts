@@ -14,14 +14,15 @@
  * Lengths count Unicode code points (a Chinese character is one).
  */
 import { createHash } from 'node:crypto';
+import { KefuError } from '../../bot/errors.ts';
 import type { KnowledgeEntry } from '../types.ts';
 import { renderTableRow, type BlockSpan, type DocumentBlock } from './document-block.ts';
 
 /** Size limits of chunks, in characters. */
 export interface ChunkLimits {
-  /** Chunks are packed up to about this size. Default 400. */
+  /** Chunks are packed up to about this size. Default 400 (or `maxChars` when that is smaller). */
   targetChars: number;
-  /** A list, table or code block longer than this is split. Default 1200. */
+  /** A list, table or code block longer than this is split. Default 1200 (or `targetChars` when that is larger). */
   maxChars: number;
 }
 
@@ -53,9 +54,12 @@ interface Piece {
 
 /** Chunk a document's blocks. */
 export function chunkDocument(blocks: readonly DocumentBlock[], options: ChunkDocumentOptions): DocumentChunk[] {
-  const limits = { ...defaultChunkLimits, ...options.limits };
+  // One limit given alone moves the other default out of its way (a max of 300 lowers the target).
+  const given = options.limits ?? {};
+  const targetChars = given.targetChars ?? Math.min(defaultChunkLimits.targetChars, given.maxChars ?? Number.POSITIVE_INFINITY);
+  const limits: ChunkLimits = { targetChars, maxChars: given.maxChars ?? Math.max(defaultChunkLimits.maxChars, targetChars) };
   if (!(limits.targetChars > 0) || !(limits.maxChars >= limits.targetChars)) {
-    throw new RangeError(`chunk limits need 0 < targetChars <= maxChars (got ${limits.targetChars}, ${limits.maxChars})`);
+    throw new KefuError('bad_chunk_limits', `chunk limits need 0 < targetChars <= maxChars (got ${limits.targetChars}, ${limits.maxChars})`);
   }
   const chunks: DocumentChunk[] = [];
   const ordinals = new Map<string, number>();

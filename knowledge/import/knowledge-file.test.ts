@@ -194,7 +194,7 @@ describe('parseKnowledgeFile: unusable files', () => {
     expect(await refusal('README', 'x')).toMatch(/unsupported file type "\(none\)"/);
     expect(await refusal('empty.md', '# 只有标题\n\n<!-- 空 -->\n')).toBe('no text found');
     expect(await refusal('faq.tsv', 'foo\tbar\n1\t2\n')).toMatch(/no answer column/);
-    expect(await refusal('faq.csv', 'question,answer\n')).toBe('no rows under the header');
+    expect(await refusal('faq.csv', 'question,answer\n')).toBe('the table has no rows');
     expect(await refusal('notes.txt', new Uint8Array([0xfd, 0xff, 0x80, 0xff]))).toMatch(/not text in UTF-8, UTF-16 or GB18030/);
   });
 

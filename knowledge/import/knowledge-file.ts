@@ -30,7 +30,7 @@ export type KnowledgeFileFormat = ParsedKnowledgeFile['format'];
 
 /** Tuning that callers rarely need; `parseKnowledgeFile(input)` alone uses the defaults. */
 export interface ParseKnowledgeFileOptions {
-  /** Chunk size limits for documents (default 400 / 1200 characters). */
+  /** Chunk size limits for documents (default 400 / 1200 characters); `KefuError` `bad_chunk_limits` unless 0 < target ≤ max. */
   chunkLimits?: Partial<ChunkLimits>;
   /** XLSX: the worksheet to read (default the first). */
   sheet?: string;
@@ -140,7 +140,7 @@ function chunked(
 function withEntries(parsed: ParsedKnowledgeFile, kind: 'table' | 'document'): ParsedKnowledgeFile {
   if (parsed.entries.length > 0 || (kind === 'table' && parsed.problems.length > 0)) return parsed;
   const found = parsed.problems.length > 0 ? ` (${parsed.problems.map(describe).join('; ')})` : '';
-  throw new KnowledgeFileError(`${kind === 'table' ? 'no rows under the header' : 'no text found'}${found}`);
+  throw new KnowledgeFileError(`${kind === 'table' ? 'the table has no rows' : 'no text found'}${found}`);
 }
 
 function describe(problem: { line?: number; reason: string }): string {

@@ -90,6 +90,7 @@ export function markdownBlocks(source: string): DocumentBlock[] {
 export function plainInline(text: string): string {
   return tidyText(
     text
+      .replace(/<!--[\s\S]*?-->/g, '')
       .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/\[([^\]]+)\]\((\S+?)(?:\s+"[^"]*")?\)/g, (_match, label: string, url: string) =>
         url.startsWith('#') || label === url ? label : `${label} (${url})`,
