@@ -145,6 +145,12 @@ describe('parseKnowledgeFile: tables', () => {
     ]);
   });
 
+  it('finds the XLSX header below a title row', async () => {
+    const parsed = await parse('faq.xlsx', await workbook([['茶语时光常见问题'], [], ['问题', '答案'], ['在哪', '湖滨路 1 号。']]));
+    expect(parsed.entries).toMatchObject([{ id: '1', question: '在哪', answer: '湖滨路 1 号。', line: 4 }]);
+    expect(parsed.problems).toEqual([]);
+  });
+
   it('reads the XLSX sheet named in the options, and says which sheets exist when it is missing', async () => {
     const content = await workbook([['question', 'answer'], ['在哪', '湖滨路 1 号。']], '常见问题');
     const parsed = await parseKnowledgeFile({ fileName: 'faq.xlsx', content }, { sheet: '常见问题' });

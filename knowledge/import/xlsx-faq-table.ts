@@ -2,9 +2,14 @@
  * FAQ tables in Excel workbooks (`.xlsx`, read with exceljs): the first worksheet, or the one
  * named by `sheet`; the first non-empty row is the header, with the same column names as TSV/CSV
  * tables. A problem's `line` is the spreadsheet row number an operator sees in Excel or WPS.
+ * Sheets often carry a title row ("茶语时光常见问题") above the header, so the header is the first of
+ * the first rows that names an answer column; rows above it are ignored.
  */
+
+/** How far down a sheet the header row is looked for. */
+const HEADER_SEARCH_ROWS = 10;
 import ExcelJS from 'exceljs';
-import { entriesFromRows, rowsFromRecords, type FaqCellRecord, type FaqTableEntry, type FaqTableProblem } from './faq-rows.ts';
+import { columnOf, entriesFromRows, rowsFromRecords, type FaqCellRecord, type FaqTableEntry, type FaqTableProblem } from './faq-rows.ts';
 import { KnowledgeFileError } from './knowledge-file-error.ts';
 
 export interface ParseXlsxFaqTableOptions {
@@ -44,5 +49,6 @@ export async function parseXlsxFaqTable(
     for (let column = 1; column <= row.cellCount; column++) cells.push(row.getCell(column).text ?? '');
     if (cells.some((cell) => cell.trim() !== '')) records.push({ line: rowNumber, cells });
   });
-  return entriesFromRows(rowsFromRecords(records, 'a value outside the header\'s columns?'), options.sourceName);
+  const header = records.slice(0, HEADER_SEARCH_ROWS).findIndex((record) => record.cells.some((cell) => columnOf(cell) === 'answer'));
+  return entriesFromRows(rowsFromRecords(records.slice(Math.max(0, header)), 'a value outside the header\'s columns?'), options.sourceName);
 }
