@@ -10,8 +10,10 @@ const usage = `kefu — IM-native customer-service bot
 Usage:
   kefu start                         start the server (embedded demo when no kefu.config.json)
   kefu migrate                       apply database migrations and exit
-  kefu import --file F [--workspace W] [--name N]
-                                     import an FAQ table (TSV/CSV/JSON) into a knowledge base and publish it
+  kefu import --file F [--file F2|DIR …] [--workspace W] [--name N]
+             [--sheet S] [--chunk-target 400] [--chunk-max 1200]
+                                     import FAQ tables (TSV/CSV/JSON/XLSX) and documents (Markdown/HTML/
+                                     text/PDF/DOCX) into a knowledge base and publish them as one version
   kefu chat [--user OPENID]          talk to the bot as a WeChat follower through the sandbox
   kefu admin reset-password [--username U]
                                      give a dashboard operator (default admin) a new one-time password
@@ -30,9 +32,32 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       return (await import('./cli/migrate.ts')).runMigrate();
     case 'import': {
-      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, workspace: { type: 'string' }, name: { type: 'string' } } });
-      if (!values.file) throw new KefuError('usage', 'kefu import: --file is required');
-      return (await import('./cli/import.ts')).runImport({ file: values.file, workspace: values.workspace, name: values.name });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          file: { type: 'string', multiple: true },
+          workspace: { type: 'string' },
+          name: { type: 'string' },
+          sheet: { type: 'string' },
+          'chunk-target': { type: 'string' },
+          'chunk-max': { type: 'string' },
+        },
+      });
+      const files = [...(values.file ?? []), ...positionals];
+      if (files.length === 0) throw new KefuError('usage', 'kefu import: --file is required (a file or a directory; repeat it for several)');
+      const count = (flag: string, value: string | undefined) => {
+        if (value === undefined) return undefined;
+        if (!/^[1-9]\d*$/.test(value)) throw new KefuError('usage', `kefu import: --${flag} must be a positive whole number of characters`);
+        return Number(value);
+      };
+      return (await import('./cli/import.ts')).runImport({
+        files,
+        workspace: values.workspace,
+        name: values.name,
+        sheet: values.sheet,
+        chunkLimits: { targetChars: count('chunk-target', values['chunk-target']), maxChars: count('chunk-max', values['chunk-max']) },
+      });
     }
     case 'chat': {
       const { values } = parseArgs({ args: rest, options: { user: { type: 'string' }, channel: { type: 'string' } } });

@@ -74,7 +74,7 @@ const intentSchema = z
 const fileSchema = z.strictObject({
   workspaces: z.array(z.strictObject({ id: idSchema, name: z.string().min(1) })).default([]),
   channels: z.array(channelSchema).default([]),
-  /** FAQ tables imported into a workspace's knowledge base at start-up when it is empty. */
+  /** Knowledge files (FAQ tables and documents) or directories imported into a workspace's knowledge base at start-up when it is empty. */
   knowledge: z
     .array(z.strictObject({ workspace: idSchema.optional(), file: z.string().min(1), name: z.string().optional() }))
     .default([]),

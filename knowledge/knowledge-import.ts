@@ -114,7 +114,7 @@ export async function importEntriesLocked(
         answer: entry.answer,
         category: entry.category ?? null,
         sourceName: entry.sourceName ?? null,
-        position: entry.position ?? (entry.line === undefined ? null : { line: entry.line }),
+        position: entry.line === undefined && entry.position === undefined ? null : { ...entry.position, ...(entry.line === undefined ? {} : { line: entry.line }) },
         contentHash: contentHashOf(entry),
       })),
     );
