@@ -1,10 +1,11 @@
 /**
- * One workspace's entry vectors in memory: unit-length `Float32Array` rows in one contiguous
- * matrix, searched by brute force (a dot product per row = cosine similarity). Exact, no training,
- * no parameters; `bench/knowledge/dense.ts` measures it (10k × 1024 dims in a few milliseconds).
+ * One workspace's entry vectors in memory: unit-length float32 rows in one contiguous matrix
+ * (`score-matrix.ts`, WebAssembly SIMD), searched by brute force (a dot product per row = cosine
+ * similarity). Exact, no training, no parameters; `bench/knowledge/dense.ts` measures it.
  * Rows are removed by moving the last row into the hole, so the matrix never has gaps.
  */
 import { KefuError } from '../../bot/errors.ts';
+import { createScoreMatrix, dotProduct, type ScoreMatrix } from './score-matrix.ts';
 
 /** An entry id with its cosine similarity to the query. */
 export interface VectorHit {
@@ -48,75 +49,66 @@ export function normalize(vector: ArrayLike<number>): Float32Array {
   return result;
 }
 
-/** Create an empty vector index. */
-export function createVectorIndex(): VectorIndex {
-  let dimensions: number | undefined;
-  let matrix = new Float32Array(0);
+/** Create an empty vector index; `simd: false` scores in JavaScript (tests compare both). */
+export function createVectorIndex(options: { simd?: boolean } = {}): VectorIndex {
+  let matrix: ScoreMatrix | undefined;
   const ids: string[] = [];
   const rowById = new Map<string, number>();
 
-  const checked = (vector: ArrayLike<number>): number => {
-    dimensions ??= vector.length;
-    if (vector.length !== dimensions) throw new VectorDimensionError(dimensions, vector.length);
-    return dimensions;
+  const checked = (vector: ArrayLike<number>): ScoreMatrix => {
+    matrix ??= createScoreMatrix(vector.length, options);
+    if (vector.length !== matrix.width) throw new VectorDimensionError(matrix.width, vector.length);
+    return matrix;
   };
-
-  const dot = (row: number, query: Float32Array, width: number): number => dotProduct(matrix, row * width, query, width);
 
   return {
     get size() {
       return ids.length;
     },
     get dimensions() {
-      return dimensions;
+      return matrix?.width;
     },
     get bytes() {
-      return matrix.byteLength;
+      return matrix?.bytes ?? 0;
     },
     has: (id) => rowById.has(id),
     add(id, vector) {
-      const width = checked(vector);
+      const rows = checked(vector);
       let row = rowById.get(id);
       if (row === undefined) {
         row = ids.length;
-        if ((row + 1) * width > matrix.length) {
-          const grown = new Float32Array(Math.max(64, Math.ceil(row * 1.5)) * width);
-          grown.set(matrix);
-          matrix = grown;
-        }
+        rows.reserve(row + 1);
         ids.push(id);
         rowById.set(id, row);
       }
-      matrix.set(normalize(vector), row * width);
+      rows.rows.set(normalize(vector), row * rows.stride);
     },
     remove(id) {
       const row = rowById.get(id);
-      if (row === undefined || dimensions === undefined) return false;
+      if (row === undefined || !matrix) return false;
       const last = ids.length - 1;
+      const { stride } = matrix;
       if (row !== last) {
-        matrix.copyWithin(row * dimensions, last * dimensions, (last + 1) * dimensions);
+        matrix.rows.copyWithin(row * stride, last * stride, (last + 1) * stride);
         const moved = ids[last] as string;
         ids[row] = moved;
         rowById.set(moved, row);
       }
       ids.pop();
       rowById.delete(id);
-      if (ids.length === 0) {
-        dimensions = undefined;
-        matrix = new Float32Array(0);
-      }
+      if (ids.length === 0) matrix = undefined;
       return true;
     },
     search(query, limit) {
       if (ids.length === 0 || limit <= 0) return [];
-      const width = checked(query);
-      const normalized = normalize(query);
+      const rows = checked(query);
+      rows.query.set(normalize(query));
+      const scores = rows.scoreAll(ids.length);
       // A small sorted top list: limit is tens, rows are thousands, so inserting beats sorting all.
       const topRows: number[] = [];
       const topScores: number[] = [];
-      const rows = matrix;
       for (let row = 0; row < ids.length; row++) {
-        const score = dotProduct(rows, row * width, normalized, width);
+        const score = scores[row] as number;
         if (topRows.length === limit && score <= (topScores[limit - 1] as number)) continue;
         let position = topRows.length === limit ? limit - 1 : topRows.length;
         while (position > 0 && (topScores[position - 1] as number) < score) {
@@ -131,28 +123,8 @@ export function createVectorIndex(): VectorIndex {
     },
     similarity(id, normalizedQuery) {
       const row = rowById.get(id);
-      if (row === undefined || dimensions === undefined || normalizedQuery.length !== dimensions) return undefined;
-      return dot(row, normalizedQuery, dimensions);
+      if (row === undefined || !matrix || normalizedQuery.length !== matrix.width) return undefined;
+      return dotProduct(matrix.rows, row * matrix.stride, normalizedQuery, matrix.width);
     },
   };
-}
-
-/**
- * Dot product of `query` with the row of `matrix` starting at `offset`. Four accumulators: the
- * loop is the whole cost of a search, and independent sums let the CPU overlap the multiplies.
- */
-function dotProduct(matrix: Float32Array, offset: number, query: Float32Array, width: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let index = 0;
-  for (; index + 3 < width; index += 4) {
-    sum0 += matrix[offset + index]! * query[index]!;
-    sum1 += matrix[offset + index + 1]! * query[index + 1]!;
-    sum2 += matrix[offset + index + 2]! * query[index + 2]!;
-    sum3 += matrix[offset + index + 3]! * query[index + 3]!;
-  }
-  for (; index < width; index++) sum0 += matrix[offset + index]! * query[index]!;
-  return sum0 + sum1 + sum2 + sum3;
 }
