@@ -48,7 +48,7 @@ describe.each(await testDrivers())('knowledge versions on %s', (driver) => {
     await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '答案二')], { publish: true });
     const draft = await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '答案二')]);
     const draftId = draft!.draft.id;
-    await database.db.update(knowledgeEntries).set({ embedding: [0.5, 0.25] }).where(eq(knowledgeEntries.versionId, draftId));
+    await database.db.update(knowledgeEntries).set({ embedding: { model: 'test-model', dimensions: 2, vector: [0.5, 0.25] } }).where(eq(knowledgeEntries.versionId, draftId));
     const before = await rowOf(draftId, 'a');
 
     const result = await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '新答案')]);

@@ -3,6 +3,8 @@
  * evaluation), and the per-workspace one over the published knowledge in the database.
  */
 import type { KnowledgeEntry, KnowledgeRetriever, RetrievalHit, RetrieveOptions } from './types.ts';
+import { createDenseWorkspace, type DenseEntry, type DenseRetrievalOptions, type DenseWorkspace } from './dense/dense-workspace.ts';
+import { createQueryEmbedder } from './dense/query-embedder.ts';
 import { createBm25Index, type Bm25Options } from './index/bm25-index.ts';
 import type { KnowledgeIndex } from './index/knowledge-index.ts';
 import type { KnowledgeSource } from './knowledge-repository.ts';
@@ -46,6 +48,12 @@ export interface KnowledgeRetrieverOptions {
    * as it was (stale knowledge beats no answer). Default: rethrow.
    */
   onRefreshError?: (error: unknown, workspaceId: string) => void;
+  /**
+   * Dense retrieval fused with BM25 (`dense/`), when an embedding model is configured:
+   * `{ model: provider.embeddingModel, store: createEmbeddingStore(db) }`. Without it, retrieval
+   * is BM25 alone, exactly as before.
+   */
+  embedding?: DenseRetrievalOptions;
 }
 
 /** The database-backed retriever, with control over its per-workspace indexes. */
@@ -54,6 +62,11 @@ export interface WorkspaceKnowledgeRetriever extends KnowledgeRetriever {
   refresh(workspaceId: string): Promise<void>;
   /** Drop the workspace's index; the next query rebuilds it (e.g. after a lexicon change). */
   reset(workspaceId: string): void;
+  /**
+   * Settles when the workspace's background embedding has nothing more to do now (every entry has
+   * a vector, or a failure was reported and a retry is scheduled). Immediate without `embedding`.
+   */
+  embedded(workspaceId: string): Promise<void>;
 }
 
 interface WorkspaceIndex {
@@ -61,6 +74,7 @@ interface WorkspaceIndex {
   stamp: string | undefined;
   hashes: Map<string, string>;
   checkedAt: number;
+  dense?: DenseWorkspace;
   /** The refresh in flight, shared by concurrent queries. */
   refreshing?: Promise<void>;
 }
@@ -70,12 +84,31 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
   const checkIntervalMs = options.checkIntervalMs ?? 5000;
   const now = options.now ?? Date.now;
   const workspaces = new Map<string, Promise<WorkspaceIndex>>();
+  const embedding = options.embedding;
+  const queries = embedding && createQueryEmbedder({ model: embedding.model, timeoutMs: embedding.queryTimeoutMs, cacheSize: embedding.queryCacheSize });
+  const queryCooldown = { until: 0 };
+  const reportEmbeddingError =
+    embedding?.onError ??
+    options.onRefreshError ??
+    ((error: unknown, workspaceId: string) => process.emitWarning(`dense retrieval (workspace ${workspaceId}): ${String(error)}`));
 
   const create = async (workspaceId: string): Promise<WorkspaceIndex> => {
     const lexicon = (await options.lexicon?.(workspaceId)) ?? {};
     const index = createBm25Index({ ...options.index, analyzer: createTextAnalyzer(lexicon) });
     const state: WorkspaceIndex = { index, stamp: undefined, hashes: new Map(), checkedAt: 0 };
+    if (embedding && queries) {
+      state.dense = createDenseWorkspace({
+        workspaceId,
+        options: embedding,
+        queries,
+        now,
+        report: (error) => reportEmbeddingError(error, workspaceId),
+        queryCooldown,
+      });
+    }
     await sync(workspaceId, state);
+    // Vectors come in the background; the first answer waits for them only briefly.
+    await state.dense?.idle(embedding?.firstQueryWaitMs ?? 500);
     return state;
   };
 
@@ -86,10 +119,13 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     if (stamp !== state.stamp) {
       const entries = await options.source.loadPublishedEntries(workspaceId);
       const published = new Map(entries.map((entry) => [entry.id, entry]));
+      const removed: string[] = [];
+      const added: DenseEntry[] = [];
       for (const id of state.hashes.keys()) {
         if (!published.has(id)) {
           state.index.remove(id);
           state.hashes.delete(id);
+          removed.push(id);
         }
       }
       for (const entry of entries) {
@@ -97,8 +133,10 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
         const { knowledgeBaseId: _base, contentHash, ...plain } = entry;
         state.index.add(plain);
         state.hashes.set(entry.id, contentHash);
+        added.push({ entry: plain, contentHash });
       }
       state.stamp = stamp;
+      state.dense?.apply(removed, added);
     }
     state.checkedAt = checkedAt;
   };
@@ -133,13 +171,21 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
           state.checkedAt = now();
         }
       }
-      return state.index.search(query, retrieveOptions?.limit ?? 5);
+      const limit = retrieveOptions?.limit ?? 5;
+      if (!state.dense) return state.index.search(query, limit);
+      state.dense.start();
+      const lexical = state.index.search(query, Math.max(limit, embedding?.candidates ?? 20));
+      return state.dense.rank(query, lexical, limit, (id) => state.index.get(id));
     },
     async refresh(workspaceId) {
       await refreshOnce(workspaceId, await stateOf(workspaceId));
     },
     reset(workspaceId) {
       workspaces.delete(workspaceId);
+    },
+    async embedded(workspaceId) {
+      const state = await stateOf(workspaceId);
+      await state.dense?.idle();
     },
   };
 }

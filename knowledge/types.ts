@@ -23,7 +23,16 @@ export interface KnowledgeEntry {
 /** One retrieved entry with its relevance score (higher is better; scale is the retriever's). */
 export interface RetrievalHit {
   entry: KnowledgeEntry;
+  /**
+   * The lexical (BM25) score; 0 for an entry that only dense retrieval found. With dense retrieval
+   * the hits are in fused order, so scores need not decrease.
+   */
   score: number;
+  /**
+   * Cosine similarity (-1..1) of the query's and the entry's vectors, when dense retrieval ran for
+   * this query and the entry has a vector; absent otherwise.
+   */
+  similarity?: number;
 }
 
 export interface RetrieveOptions {

@@ -295,7 +295,7 @@ export const knowledgeEntries = pgTable(
     /** Where in the source the entry came from (line, heading path, page). */
     position: jsonb('position').$type<Record<string, unknown>>(),
     contentHash: text('content_hash').notNull(),
-    embedding: jsonb('embedding').$type<number[]>(),
+    embedding: jsonb('embedding').$type<{ model: string; dimensions: number; vector: number[] }>(),
     createdAt: createdAt(),
   },
   (table) => [

@@ -3,6 +3,10 @@
  * back which of the top questions was meant, or pass (to the fallback). The decision rests on a
  * confidence calibrated as the probability that the best hit answers the message (`answerEvidence`
  * mapped through a logistic fitted on the tuning half of `knowledge/demo/milk-tea-golden.tsv`).
+ *
+ * With dense retrieval, hits also carry a cosine `similarity`; a high similarity can lift a weak
+ * lexical decision (never overrule a confident one): see `DenseSupport`. Hits without similarities
+ * are decided exactly as before.
  */
 import type { RetrievalHit } from '../types.ts';
 import { answerEvidence, type EvidenceOptions } from './answer-evidence.ts';
@@ -19,6 +23,29 @@ export interface AnswerDecision {
   best?: RetrievalHit;
   /** The hits to offer, best first, with distinct questions (`clarify` only). */
   choices?: RetrievalHit[];
+  /** Present when dense similarity, not lexical evidence, carried the outcome. */
+  support?: 'dense';
+}
+
+/**
+ * How dense similarity supports a decision that lexical evidence leaves weak. Among the first
+ * `maxChoices` hits that carry a similarity, take the most similar one:
+ * - **answer** with it when its similarity is ≥ `answerSimilarity`, it leads the next most similar
+ *   hit by ≥ `margin`, and lexical evidence did not point elsewhere (the lexical outcome is `none`,
+ *   or its best hit is this one); the confidence reported is then the answer threshold (the rule
+ *   is not calibrated, so it claims no more than the bar it cleared) unless the lexical one is higher;
+ * - else **clarify** (the hits as choices) when the lexical outcome is `none` and its similarity is
+ *   ≥ `clarifySimilarity`, with at least the clarify threshold as confidence.
+ * Cosine ranges differ between models: the defaults are deliberately high (safe for models whose
+ * paraphrases score ~0.8–0.95, e.g. bge-m3) and should be refitted on a workspace's golden set.
+ */
+export interface DenseSupport {
+  /** Default 0.9. */
+  answerSimilarity?: number;
+  /** Default 0.8. */
+  clarifySimilarity?: number;
+  /** Default 0.05. */
+  margin?: number;
 }
 
 /** Logistic map from evidence to probability: `1 / (1 + e^-(intercept + slope × evidence))`. */
@@ -39,6 +66,8 @@ export interface AnswerDecisionOptions extends EvidenceOptions {
   maxChoices?: number;
   /** Default: fitted on the demo golden set's tuning half (see `knowledge/README.md`). */
   calibration?: Calibration;
+  /** Dense-similarity support (used only when hits carry `similarity`); `false` turns it off. */
+  dense?: DenseSupport | false;
 }
 
 /**
@@ -55,9 +84,40 @@ export function decideAnswer(query: string, hits: readonly RetrievalHit[], optio
   if (!best) return { outcome: 'none', confidence: 0 };
   const { evidence } = answerEvidence(query, hits, options);
   const confidence = calibrate(evidence, options.calibration ?? defaultCalibration);
-  if (confidence >= answerThreshold) return { outcome: 'answer', confidence, best };
-  if (confidence >= clarifyThreshold) return { outcome: 'clarify', confidence, best, choices: distinctChoices(hits, options.maxChoices ?? 3) };
-  return { outcome: 'none', confidence };
+  const lexical: AnswerDecision =
+    confidence >= answerThreshold
+      ? { outcome: 'answer', confidence, best }
+      : confidence >= clarifyThreshold
+        ? { outcome: 'clarify', confidence, best, choices: distinctChoices(hits, options.maxChoices ?? 3) }
+        : { outcome: 'none', confidence };
+  if (lexical.outcome === 'answer' || options.dense === false) return lexical;
+  return withDenseSupport(lexical, hits, { ...options, answerThreshold, clarifyThreshold }) ?? lexical;
+}
+
+/** The decision dense similarity supports when it is stronger than `lexical`; undefined otherwise. */
+function withDenseSupport(
+  lexical: AnswerDecision,
+  hits: readonly RetrievalHit[],
+  options: AnswerDecisionOptions & { answerThreshold: number; clarifyThreshold: number },
+): AnswerDecision | undefined {
+  const dense = options.dense || {};
+  const maxChoices = options.maxChoices ?? 3;
+  const similar = hits
+    .slice(0, maxChoices)
+    .filter((hit): hit is RetrievalHit & { similarity: number } => hit.similarity !== undefined)
+    .sort((a, b) => b.similarity - a.similarity);
+  const [candidate, runnerUp] = similar;
+  if (!candidate) return undefined;
+  const lead = candidate.similarity - (runnerUp?.similarity ?? -1);
+  const agrees = lexical.outcome === 'none' || lexical.best === candidate;
+  if (candidate.similarity >= (dense.answerSimilarity ?? 0.9) && lead >= (dense.margin ?? 0.05) && agrees) {
+    return { outcome: 'answer', confidence: Math.max(lexical.confidence, options.answerThreshold), best: candidate, support: 'dense' };
+  }
+  if (lexical.outcome === 'none' && candidate.similarity >= (dense.clarifySimilarity ?? 0.8)) {
+    const choices = distinctChoices([candidate, ...hits.filter((hit) => hit !== candidate)], maxChoices);
+    return { outcome: 'clarify', confidence: Math.max(lexical.confidence, options.clarifyThreshold), best: candidate, choices, support: 'dense' };
+  }
+  return undefined;
 }
 
 /** The title a customer sees for an entry: its question, else its source, else its id. */
