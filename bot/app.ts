@@ -16,6 +16,7 @@ import { createDashboardRouter } from '../dashboards/api/router.ts';
 import { purgeExpiredSessions } from '../dashboards/api/session-repository.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
+import { createLlmProvider } from '../knowledge/llm/provider.ts';
 import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES } from '../knowledge/intents/starter-intents.ts';
 import { ChannelRegistry } from './channel-registry.ts';
@@ -40,6 +41,7 @@ import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
 import { openDatabase, type DatabaseHandle } from './storage/database.ts';
+import { createConversationHistory } from './storage/conversation-history.ts';
 import { syncConfiguredAccounts } from './storage/workspace-repository.ts';
 
 export interface StartOptions {
@@ -113,7 +115,12 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
 
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
     const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
-    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers });
+    const llm = config.llm && {
+      model: createLlmProvider(config.llm).languageModel,
+      history: createConversationHistory(database.db),
+      timeoutMs: config.llm.timeoutMs,
+    };
+    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers, llm });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
     closers.push(() => queues.close());
