@@ -16,7 +16,7 @@ import { createDashboardRouter } from '../dashboards/api/router.ts';
 import { purgeExpiredSessions } from '../dashboards/api/session-repository.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
-import { createLlmProvider } from '../knowledge/llm/provider.ts';
+import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.ts';
 import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES } from '../knowledge/intents/starter-intents.ts';
 import { ChannelRegistry } from './channel-registry.ts';
@@ -115,6 +115,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
 
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
     const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
+    if (config.llm) logAiSdkWarnings(log);
     const llm = config.llm && {
       model: createLlmProvider(config.llm).languageModel,
       history: createConversationHistory(database.db),

@@ -7,6 +7,7 @@
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
+import type { Logger } from 'pino';
 
 /** The `llm` section of the configuration. */
 export interface LlmSettings {
@@ -44,4 +45,14 @@ export function createLlmProvider(settings: LlmSettings, options: LlmProviderOpt
     languageModel: provider.chatModel(settings.model),
     ...(settings.embeddingModel ? { embeddingModel: provider.embeddingModel(settings.embeddingModel) } : {}),
   };
+}
+
+/**
+ * Send the AI SDK's warnings to Kefu's log (debug level) instead of the console: every
+ * structured-output call to an endpoint without JSON-schema support warns that the schema is not
+ * sent (Kefu spells the JSON out in the prompt instead), which would be one console line per
+ * customer message. The AI SDK only offers a process-wide hook for this.
+ */
+export function logAiSdkWarnings(log: Logger): void {
+  globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => log.debug({ warnings, provider, model }, 'AI SDK warnings');
 }
