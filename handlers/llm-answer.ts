@@ -8,7 +8,6 @@
 import type { LanguageModel } from 'ai';
 import type { BotContext } from '../bot/context.ts';
 import type { OutboundReply } from '../bot/model.ts';
-import { titleOf } from '../knowledge/answer/answer-decision.ts';
 import { rewriteFollowUp, type RecentTurns } from '../knowledge/answer/follow-up-rewriter.ts';
 import { createGroundedAnswerComposer } from '../knowledge/answer/grounded-answer.ts';
 import { LlmCallError } from '../knowledge/llm/llm-call.ts';
@@ -92,7 +91,7 @@ export function createLlmAnswering(options: LlmAnswerOptions): LlmAnswering {
           intent: 'faq',
           // The retrieval's calibrated confidence: a model's own estimate is not calibrated.
           confidence,
-          citations: result.cited.map((hit) => ({ id: hit.entry.id, title: titleOf(hit), score: hit.score })),
+          citations: result.citations,
         };
       } catch (error) {
         ctx.state.llmAnswer = 'failed';

@@ -30,6 +30,7 @@ describe('createGroundedAnswerComposer', () => {
       outcome: 'answer',
       text: '周五、周六万象城店和大学城店营业到23:00。',
       cited: [passages[0]],
+      citations: [{ id: 'hours', title: '你们几点开门？几点关门？', score: 10 }],
       rejectedCitations: [],
     });
     const call = model.doGenerateCalls[0]!;

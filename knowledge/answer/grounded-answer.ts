@@ -15,7 +15,7 @@
  */
 import { generateText, Output, type LanguageModel } from 'ai';
 import { z } from 'zod';
-import type { ChannelType } from '../../bot/model.ts';
+import type { ChannelType, Citation } from '../../bot/model.ts';
 import { boundedLlmCall } from '../llm/llm-call.ts';
 import type { RetrievalHit } from '../types.ts';
 import { titleOf } from './answer-decision.ts';
@@ -47,6 +47,8 @@ export type GroundedAnswer =
       text: string;
       /** The cited passages, in the passages' order. */
       cited: RetrievalHit[];
+      /** The same, as the reply's citations. */
+      citations: Citation[];
       /** Cited ids that were not among the passages (dropped). */
       rejectedCitations: string[];
     }
@@ -120,7 +122,7 @@ export function createGroundedAnswerComposer(options: GroundedAnswerOptions): Gr
       const cited = request.passages.filter((hit) => claimed.includes(hit.entry.id));
       if (cited.length === 0) return { outcome: 'decline', reason: 'no-valid-citation', rejectedCitations };
       const citations = cited.map((hit) => ({ id: hit.entry.id, title: titleOf(hit), score: hit.score }));
-      return { outcome: 'answer', text: fitAnswerToChannel(answer, request.channelType, citations), cited, rejectedCitations };
+      return { outcome: 'answer', text: fitAnswerToChannel(answer, request.channelType, citations), cited, citations, rejectedCitations };
     },
   };
 }
