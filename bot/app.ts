@@ -116,10 +116,11 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     const retriever = await prepareKnowledge(database.db, config.knowledge, log);
     const intents = createIntentDetector({ intents: STARTER_INTENTS, outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES });
     if (config.llm) logAiSdkWarnings(log);
-    const llm = config.llm && {
-      model: createLlmProvider(config.llm).languageModel,
+    const llmProvider = config.llm && createLlmProvider(config.llm);
+    const llm = llmProvider && {
+      model: llmProvider.languageModel,
       history: createConversationHistory(database.db),
-      timeoutMs: config.llm.timeoutMs,
+      timeoutMs: config.llm?.timeoutMs,
     };
     const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers, llm });
     const processQueue = queues.create('process');
