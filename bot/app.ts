@@ -16,8 +16,10 @@ import { createDashboardRouter } from '../dashboards/api/router.ts';
 import { purgeExpiredSessions } from '../dashboards/api/session-repository.ts';
 import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
+import { createEmbeddingStore } from '../knowledge/dense/embedding-store.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
 import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
+import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
@@ -41,6 +43,7 @@ import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
 import { openDatabase, type DatabaseHandle } from './storage/database.ts';
+import { createConversationHistory } from './storage/conversation-history.ts';
 import { syncConfiguredAccounts } from './storage/workspace-repository.ts';
 
 export interface StartOptions {
@@ -120,14 +123,24 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     }
     closers.push(() => channels.close());
 
-    const retriever = await prepareKnowledge(database.db, config.knowledge, log);
+    if (config.llm) logAiSdkWarnings(log);
+    const llmProvider = config.llm && createLlmProvider(config.llm);
+    const embedding = llmProvider?.embeddingModel ? { model: llmProvider.embeddingModel, store: createEmbeddingStore(database.db) } : undefined;
+    const retriever = await prepareKnowledge(database.db, config.knowledge, log, { embedding });
     const intents = createWorkspaceIntents({
       base: STARTER_INTENTS,
       baseReplies: STARTER_REPLIES,
       outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
       own: config.intents,
+      model: llmProvider?.languageModel,
+      onLlmError: (error) => log.warn({ err: error }, 'LLM intent classification failed; using the classifier'),
     });
-    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers });
+    const llm = llmProvider && {
+      model: llmProvider.languageModel,
+      history: createConversationHistory(database.db),
+      timeoutMs: config.llm?.timeoutMs,
+    };
+    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers, llm });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
     closers.push(() => queues.close());

@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     expect(config.knowledge[0]?.file).toMatch(/milk-tea-faq\.tsv$/);
   });
 
+  test('an LLM endpoint: model, key and the per-message deadline (default 2.5 s)', () => {
+    const env = { LLM_BASE_URL: 'https://api.deepseek.com/v1', LLM_API_KEY: 'sk-test', LLM_MODEL: 'deepseek-chat' };
+    expect(loadConfig(env, dir()).llm).toEqual({ baseUrl: env.LLM_BASE_URL, apiKey: 'sk-test', model: 'deepseek-chat', embeddingModel: undefined, timeoutMs: 2500 });
+    expect(loadConfig({ ...env, LLM_TIMEOUT_MS: '1200' }, dir()).llm?.timeoutMs).toBe(1200);
+    expect(loadConfig({}, dir()).llm).toBeUndefined();
+  });
+
   test('a channel without workspace belongs to the first (default) workspace', () => {
     const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], channels: [{ id: 'oa', type: 'wechat-official', appId: 'wx1', appSecret: 's', token: 't' }] }));
     expect(config.channels[0]?.workspace).toBe('shop');
@@ -59,6 +66,7 @@ describe('loadConfig', () => {
     [{ KEFU_ROLE: 'boss' }, /environment KEFU_ROLE/],
     [{ LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }, /LLM_MODEL: required/],
     [{ KEFU_CONFIG: '/nonexistent/kefu.json' }, /KEFU_CONFIG: file .* does not exist/],
+    [{ LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'qwen2.5:7b', LLM_TIMEOUT_MS: '10' }, /environment LLM_TIMEOUT_MS/],
   ])('environment %o is refused with the variable named', (env, message) => {
     expect(() => loadConfig(env, dir())).toThrow(message);
   });

@@ -96,7 +96,8 @@ export interface KefuConfig {
   redisPrefix: string;
   /** Key material for encrypting channel secrets at rest. */
   secretKey?: string;
-  llm?: { baseUrl: string; apiKey?: string; model: string; embeddingModel?: string };
+  /** An OpenAI-compatible endpoint; `timeoutMs` bounds the model calls of one message. */
+  llm?: { baseUrl: string; apiKey?: string; model: string; embeddingModel?: string; timeoutMs: number };
   defaultWorkspaceId: string;
   workspaces: Array<{ id: string; name: string }>;
   channels: ChannelConfig[];
@@ -123,6 +124,8 @@ const envSchema = z.object({
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().optional(),
   EMBEDDING_MODEL: z.string().optional(),
+  /** Time for the model calls of one message (follow-up rewrite + answer); beyond it, extractive answers. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2500),
 });
 
 /** The repository's demo knowledge base (a fictional milk-tea chain). */
@@ -212,7 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisPrefix: e.KEFU_REDIS_PREFIX,
     secretKey: e.KEFU_SECRET_KEY,
     llm: e.LLM_BASE_URL && e.LLM_MODEL
-      ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, embeddingModel: e.EMBEDDING_MODEL }
+      ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, embeddingModel: e.EMBEDDING_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,
     defaultWorkspaceId,
     workspaces,

@@ -53,6 +53,8 @@ export function choiceMemory(cache: Cache, workspaceId: string, conversationId: 
 export interface KnowledgeOutcome {
   outcome: 'answer' | 'clarify' | 'none' | 'picked';
   confidence: number;
+  /** Who wrote an answer: the language model from the passages, or the entry itself (default). */
+  composer?: 'llm' | 'extractive';
 }
 
 /** Record the knowledge stages' decision for the stages below and for operators. */

@@ -21,6 +21,7 @@ import { fallback } from './fallback.ts';
 import { humanModeGate } from './human-mode-gate.ts';
 import { ignoreOwnMessages } from './ignore-own-messages.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
+import type { LlmAnswerOptions } from './llm-answer.ts';
 
 export interface DefaultPipelineOptions {
   retriever: KnowledgeRetriever;
@@ -33,6 +34,8 @@ export interface DefaultPipelineOptions {
   cache: Cache;
   /** Thresholds of the knowledge answer's decision (see `decideAnswer`). */
   knowledgeDecision?: AnswerDecisionOptions;
+  /** A language model for follow-up rewriting and grounded answers; none = extractive answers. */
+  llm?: LlmAnswerOptions;
   welcome?: string;
   /** Your own stages, run after the gates and events and before the knowledge answer. */
   handlers?: BotMiddleware[];
@@ -49,7 +52,7 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
     answerPickedChoice({ cache: options.cache }),
     ...(intents ? [detectIntent({ intents }), intentReplies({ replyFor: intents.replyFor })] : []),
     ...(options.handlers ?? []),
-    knowledgeAnswer({ retriever: options.retriever, cache: options.cache, decision: options.knowledgeDecision }),
+    knowledgeAnswer({ retriever: options.retriever, cache: options.cache, decision: options.knowledgeDecision, llm: options.llm }),
     fallback(),
   ];
   const run = compose<BotContext>(stack);

@@ -9,6 +9,7 @@ import type { Database } from '../bot/storage/database.ts';
 import { importKnowledgeFiles, KnowledgeImportError, type ImportProblem } from './import/import-knowledge-files.ts';
 import { collectKnowledgeFiles } from './import/knowledge-file-sources.ts';
 import { createKnowledgeRepository, type KnowledgeRepository } from './knowledge-repository.ts';
+import type { DenseRetrievalOptions } from './dense/dense-workspace.ts';
 import { createKnowledgeRetriever, type WorkspaceKnowledgeRetriever } from './retriever.ts';
 
 export interface KnowledgeFileImport {
@@ -55,7 +56,12 @@ export async function importFaqFile(
  * the files naming the same workspace and knowledge base together, as one version — and return
  * the retriever.
  */
-export async function prepareKnowledge(db: Database, sources: KnowledgeFileImport[], log: Logger): Promise<WorkspaceKnowledgeRetriever> {
+export async function prepareKnowledge(
+  db: Database,
+  sources: KnowledgeFileImport[],
+  log: Logger,
+  options: { embedding?: DenseRetrievalOptions } = {},
+): Promise<WorkspaceKnowledgeRetriever> {
   const repository = createKnowledgeRepository(db);
   const groups = new Map<string, { workspace: string; name: string; files: string[] }>();
   for (const source of sources) {
@@ -81,6 +87,7 @@ export async function prepareKnowledge(db: Database, sources: KnowledgeFileImpor
   }
   return createKnowledgeRetriever({
     source: repository,
+    embedding: options.embedding,
     onRefreshError: (error, workspaceId) => log.error({ err: error, workspaceId }, 'knowledge refresh failed; answering from the last index'),
   });
 }

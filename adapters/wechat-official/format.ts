@@ -2,7 +2,7 @@
  * OutboundReply → what WeChat displays: one text with a Chinese source line for citations, cut to
  * WeChat's text limit, and the passive-reply XML (plain or as an encrypted envelope, §1.5 / §2.4).
  */
-import type { OutboundReply } from '../../bot/model.ts';
+import type { Citation, OutboundReply } from '../../bot/model.ts';
 
 /** WeChat's limit on a customer-service text message, in UTF-8 bytes. */
 export const textLimitBytes = 2048;
@@ -24,10 +24,15 @@ export function formatReplyText(reply: OutboundReply, limitBytes = textLimitByte
     })
     .join('')
     .trim();
-  const titles = [...new Set((reply.citations ?? []).map((citation) => citation.title.trim()).filter(Boolean))];
-  const sources = titles.length === 0 ? '' : `来源：${titles.slice(0, maximumCitations).join('；')}`;
+  const sources = sourcesLine(reply.citations ?? []);
   const text = body === '' ? sources : sources === '' ? body : `${body}\n\n${sources}`;
   return truncateUtf8(text, limitBytes);
+}
+
+/** The "来源：…" line naming the cited sources (at most three, each once); empty without citations. */
+export function sourcesLine(citations: readonly Citation[]): string {
+  const titles = [...new Set(citations.map((citation) => citation.title.trim()).filter(Boolean))];
+  return titles.length === 0 ? '' : `来源：${titles.slice(0, maximumCitations).join('；')}`;
 }
 
 /**
