@@ -179,7 +179,10 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       ],
       middleware: [],
     });
-    const server: Server = createServer(app.callback());
+    // Koa composes its middleware when `callback()` is called: the sandboxes, mounted once the port
+    // is known, need a handler built again after them (they used to answer 404).
+    let handle = app.callback();
+    const server: Server = createServer((request, response) => handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? config.port, config.host, () => resolve());
@@ -210,6 +213,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
         app.use(sandbox.middleware);
         closers.push(() => sandbox.close());
       }
+      handle = app.callback();
     }
 
     const firstAdmin = await ensureFirstAdmin(database.db, { workspaceId: config.defaultWorkspaceId });

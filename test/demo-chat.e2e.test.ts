@@ -31,6 +31,14 @@ test('a question from the knowledge base gets its answer and its source, passive
   expect(delivery.reply?.content).toContain('来源：');
 });
 
+test('the sandbox WeChat API is served on the same server, so answers that miss the passive budget still arrive', async () => {
+  const token = await fetch(
+    `${kefu.url}/sandbox/wechat-official/cgi-bin/token?grant_type=client_credential&appid=wxdemo0000000001&secret=demo-app-secret-not-for-production`,
+  );
+  expect(token.status).toBe(200);
+  expect(await token.json()).toMatchObject({ access_token: expect.any(String) });
+});
+
 test('health and readiness answer', async () => {
   expect((await fetch(`${kefu.url}/healthz`)).status).toBe(200);
   const ready = await fetch(`${kefu.url}/readyz`);
