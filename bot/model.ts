@@ -35,6 +35,8 @@ export interface Citation {
   title: string;
   /** Retrieval score of the cited passage. */
   score?: number;
+  /** Where a document passage stands: file name and page or lines ("门店手册.pdf 第3页"). */
+  source?: string;
 }
 
 /** Who wrote a message. */

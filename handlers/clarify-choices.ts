@@ -13,6 +13,8 @@ export interface OfferedChoice {
   title: string;
   answer: string;
   score: number;
+  /** Where a document passage stands (see `knowledge/answer/citation.ts`). */
+  source?: string;
 }
 
 /** How long offered questions can be picked by number unless configured: 10 minutes. */
@@ -69,7 +71,7 @@ export function answerReply(choice: OfferedChoice, confidence: number): Outbound
     parts: [{ type: 'text', text: choice.answer }],
     intent: 'faq',
     confidence,
-    citations: [{ id: choice.id, title: choice.title, score: choice.score }],
+    citations: [{ id: choice.id, title: choice.title, score: choice.score, ...(choice.source ? { source: choice.source } : {}) }],
   };
 }
 

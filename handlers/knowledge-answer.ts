@@ -11,7 +11,8 @@
  */
 import type { BotMiddleware } from '../bot/context.ts';
 import type { Cache } from '../bot/ports/cache.ts';
-import { decideAnswer, titleOf, type AnswerDecisionOptions } from '../knowledge/answer/answer-decision.ts';
+import { decideAnswer, type AnswerDecisionOptions } from '../knowledge/answer/answer-decision.ts';
+import { citationOf } from '../knowledge/answer/citation.ts';
 import type { KnowledgeRetriever, RetrievalHit } from '../knowledge/types.ts';
 import { answerReply, choiceMemory, defaultChoicesTtlMs, recordKnowledgeOutcome, type OfferedChoice } from './clarify-choices.ts';
 import { createLlmAnswering, type LlmAnswerOptions } from './llm-answer.ts';
@@ -71,5 +72,6 @@ export function knowledgeAnswer(options: KnowledgeAnswerOptions): BotMiddleware 
 }
 
 function offeredChoice(hit: RetrievalHit): OfferedChoice {
-  return { id: hit.entry.id, title: titleOf(hit), answer: hit.entry.answer, score: hit.score };
+  const { id, title, score, source } = citationOf(hit);
+  return { id, title, answer: hit.entry.answer, score: score ?? hit.score, ...(source ? { source } : {}) };
 }

@@ -98,7 +98,7 @@ export async function runGoldenSet(
   if (rows.length === 0) return undefined;
   const entries = await loadVersionEntries(db, input);
   const result = await runGoldenQueries(
-    entries,
+    entries.map(({ position: _position, ...entry }) => entry),
     rows.map((row) => ({ query: row.query, goldIds: row.expectedKeys })),
   );
   const [stored] = await db

@@ -14,7 +14,7 @@ import { findDraft } from './knowledge-versions.ts';
 import type { KnowledgeEntry } from './types.ts';
 
 /** An entry as operators see it. */
-export interface EntryView extends KnowledgeEntry {
+export interface EntryView extends Omit<KnowledgeEntry, 'position'> {
   /** Where in the source file it came from (line, heading path, page); null when typed in. */
   position: Record<string, unknown> | null;
   contentHash: string;

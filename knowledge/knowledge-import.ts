@@ -16,7 +16,7 @@ import { openDraftLocked, publishDraftLocked, type Actor, type PublishedVersion 
 import type { KnowledgeEntry } from './types.ts';
 
 /** An entry to import, with where it was read from. */
-export type ImportedEntry = KnowledgeEntry & { line?: number; position?: Record<string, unknown> };
+export type ImportedEntry = KnowledgeEntry & { line?: number };
 
 /** How an import changed the draft, counted in entries. */
 export interface ImportDiff {

@@ -18,6 +18,19 @@ export interface KnowledgeEntry {
   category?: string;
   /** Human-readable source (file name, FAQ table name). */
   sourceName?: string;
+  /** Where in the source the entry stands (a document chunk's heading path, lines or pages). */
+  position?: SourcePosition;
+}
+
+/** A place in a source file, as far as its format tells (every field optional). */
+export interface SourcePosition {
+  headingPath?: string[];
+  /** Source line of an FAQ row. */
+  line?: number;
+  lineStart?: number;
+  lineEnd?: number;
+  page?: number;
+  pageEnd?: number;
 }
 
 /** One retrieved entry with its relevance score (higher is better; scale is the retriever's). */

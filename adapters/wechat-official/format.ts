@@ -31,7 +31,13 @@ export function formatReplyText(reply: OutboundReply, limitBytes = textLimitByte
 
 /** The "来源：…" line naming the cited sources (at most three, each once); empty without citations. */
 export function sourcesLine(citations: readonly Citation[]): string {
-  const titles = [...new Set(citations.map((citation) => citation.title.trim()).filter(Boolean))];
+  const titles = [
+    ...new Set(
+      citations
+        .map((citation) => (citation.source ? `${citation.title.trim()}（${citation.source}）` : citation.title.trim()))
+        .filter(Boolean),
+    ),
+  ];
   return titles.length === 0 ? '' : `来源：${titles.slice(0, maximumCitations).join('；')}`;
 }
 

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { ChannelType, Citation } from '../../bot/model.ts';
 import { boundedLlmCall } from '../llm/llm-call.ts';
 import type { RetrievalHit } from '../types.ts';
-import { titleOf } from './answer-decision.ts';
+import { citationOf } from './citation.ts';
 import { channelTextStyle, fitAnswerToChannel } from './channel-format.ts';
 
 /** What the model must answer. */
@@ -121,7 +121,7 @@ export function createGroundedAnswerComposer(options: GroundedAnswerOptions): Gr
       if (!output.answerable || answer === '') return { outcome: 'decline', reason: 'unanswerable', rejectedCitations };
       const cited = request.passages.filter((hit) => claimed.includes(hit.entry.id));
       if (cited.length === 0) return { outcome: 'decline', reason: 'no-valid-citation', rejectedCitations };
-      const citations = cited.map((hit) => ({ id: hit.entry.id, title: titleOf(hit), score: hit.score }));
+      const citations = cited.map(citationOf);
       return { outcome: 'answer', text: fitAnswerToChannel(answer, request.channelType, citations), cited, citations, rejectedCitations };
     },
   };

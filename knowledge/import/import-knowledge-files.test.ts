@@ -13,6 +13,7 @@ import type { DatabaseHandle } from '../../bot/storage/database.ts';
 import { knowledgeEntries, workspaces } from '../../bot/storage/schema.ts';
 import { createTestDatabase } from '../../test/support/services.ts';
 import { createKnowledgeRepository, type KnowledgeRepository } from '../knowledge-repository.ts';
+import { citationOf } from '../answer/citation.ts';
 import { createKnowledgeRetriever } from '../retriever.ts';
 import { importKnowledgeFiles, KnowledgeImportError } from './import-knowledge-files.ts';
 import { collectKnowledgeFiles } from './knowledge-file-sources.ts';
@@ -59,6 +60,8 @@ describe('importKnowledgeFiles on PGlite', () => {
 
     const [stored] = await database.db.select().from(knowledgeEntries).where(eq(knowledgeEntries.entryKey, complaint!.id));
     expect(stored?.position).toEqual({ headingPath: ['茶语时光门店服务指南', '退换与投诉', '投诉渠道'], lineStart: 35, lineEnd: 35, line: 35 });
+    // The published entry keeps its place, so the answer can cite it.
+    expect(citationOf({ entry: complaint!, score: 1 })).toMatchObject({ title: '茶语时光门店服务指南 > 退换与投诉 > 投诉渠道', source: 'store-policy.md 第35行' });
   });
 
   it('imports a directory, naming files by their path inside it', async () => {

@@ -22,7 +22,7 @@ export { KnowledgeFileError } from './knowledge-file-error.ts';
 /** A file read into entries: FAQ rows or document chunks, plus what could not be used. */
 export interface ParsedKnowledgeFile {
   format: 'tsv' | 'csv' | 'json' | 'xlsx' | 'markdown' | 'html' | 'text' | 'pdf' | 'docx';
-  entries: Array<KnowledgeEntry & { line?: number; position?: Record<string, unknown> }>;
+  entries: Array<KnowledgeEntry & { line?: number }>;
   problems: Array<{ line?: number; reason: string }>;
 }
 
