@@ -9,6 +9,7 @@ import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
 import { knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
 import { contentHashOf } from './content-hash.ts';
+import { entryOfRow, entryRowOf } from './entry-rows.ts';
 import { lockKnowledgeBase, type KnowledgeBaseKey } from './knowledge-bases.ts';
 import { findDraft } from './knowledge-versions.ts';
 import type { KnowledgeEntry } from './types.ts';
@@ -38,17 +39,8 @@ const entryColumns = {
 type EntryRow = Pick<typeof knowledgeEntries.$inferSelect, keyof typeof entryColumns>;
 
 function toView(row: EntryRow): EntryView {
-  return {
-    id: row.entryKey,
-    kind: row.kind,
-    question: row.question,
-    variants: row.variants,
-    answer: row.answer,
-    ...(row.category ? { category: row.category } : {}),
-    ...(row.sourceName ? { sourceName: row.sourceName } : {}),
-    position: row.position,
-    contentHash: row.contentHash,
-  };
+  const { position: _parsed, ...entry } = entryOfRow(row);
+  return { ...entry, position: row.position, contentHash: row.contentHash };
 }
 
 /** Escape `%`, `_` and `\` for a LIKE pattern. */
@@ -136,19 +128,7 @@ export async function addDraftEntry(db: Database, key: KnowledgeBaseKey, entry: 
   return inDraft(db, key, async (tx, draftId) => {
     const [row] = await tx
       .insert(knowledgeEntries)
-      .values({
-        workspaceId: key.workspaceId,
-        knowledgeBaseId: key.knowledgeBaseId,
-        versionId: draftId,
-        entryKey: entry.id,
-        kind: entry.kind,
-        question: entry.question,
-        variants: entry.variants,
-        answer: entry.answer,
-        category: entry.category ?? null,
-        sourceName: entry.sourceName ?? null,
-        contentHash: contentHashOf(entry),
-      })
+      .values(entryRowOf(entry, { workspaceId: key.workspaceId, knowledgeBaseId: key.knowledgeBaseId, versionId: draftId }))
       .onConflictDoNothing()
       .returning(entryColumns);
     if (!row) throw new KefuError('entry_exists', `the draft already has an entry "${entry.id}"`);

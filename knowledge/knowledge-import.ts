@@ -11,6 +11,7 @@ import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
 import { knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
 import { contentHashOf } from './content-hash.ts';
+import { entryRowOf } from './entry-rows.ts';
 import { lockKnowledgeBase, type KnowledgeBaseKey, type LockedKnowledgeBase } from './knowledge-bases.ts';
 import { openDraftLocked, publishDraftLocked, type Actor, type PublishedVersion } from './knowledge-versions.ts';
 import type { KnowledgeEntry } from './types.ts';
@@ -103,20 +104,9 @@ export async function importEntriesLocked(
   }
   for (let start = 0; start < changes.insert.length; start += BATCH) {
     await tx.insert(knowledgeEntries).values(
-      changes.insert.slice(start, start + BATCH).map((entry) => ({
-        workspaceId: key.workspaceId,
-        knowledgeBaseId: base.id,
-        versionId: draft.id,
-        entryKey: entry.id,
-        kind: entry.kind,
-        question: entry.question,
-        variants: entry.variants,
-        answer: entry.answer,
-        category: entry.category ?? null,
-        sourceName: entry.sourceName ?? null,
-        position: entry.line === undefined && entry.position === undefined ? null : { ...entry.position, ...(entry.line === undefined ? {} : { line: entry.line }) },
-        contentHash: contentHashOf(entry),
-      })),
+      changes.insert
+        .slice(start, start + BATCH)
+        .map((entry) => entryRowOf(entry, { workspaceId: key.workspaceId, knowledgeBaseId: base.id, versionId: draft.id })),
     );
   }
   await tx.update(knowledgeVersions).set({ updatedAt: new Date() }).where(eq(knowledgeVersions.id, draft.id));

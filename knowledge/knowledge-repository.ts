@@ -13,7 +13,8 @@ import { contentHashOf } from './content-hash.ts';
 import { lockKnowledgeBaseByName } from './knowledge-bases.ts';
 import { importEntriesLocked, type ImportedEntry } from './knowledge-import.ts';
 import type { PublishedVersion } from './knowledge-versions.ts';
-import type { KnowledgeEntry, SourcePosition } from './types.ts';
+import { entryOfRow } from './entry-rows.ts';
+import type { KnowledgeEntry } from './types.ts';
 
 /** An entry as loaded from a published version. */
 export interface StoredKnowledgeEntry extends KnowledgeEntry {
@@ -87,32 +88,10 @@ export function createKnowledgeRepository(db: Database): KnowledgeRepository {
       for (const row of rows) {
         if (seen.has(row.entryKey)) continue;
         seen.add(row.entryKey);
-        entries.push({
-          id: row.entryKey,
-          kind: row.kind,
-          question: row.question,
-          variants: row.variants,
-          answer: row.answer,
-          ...(row.category ? { category: row.category } : {}),
-          ...(row.sourceName ? { sourceName: row.sourceName } : {}),
-          ...(row.position ? { position: sourcePositionOf(row.position) } : {}),
-          knowledgeBaseId: row.knowledgeBaseId,
-          contentHash: row.contentHash,
-        });
+        entries.push({ ...entryOfRow(row), knowledgeBaseId: row.knowledgeBaseId, contentHash: row.contentHash });
       }
       return entries;
     },
   };
 }
 
-/** The known fields of a stored position (jsonb written by the importers). */
-function sourcePositionOf(stored: Record<string, unknown>): SourcePosition {
-  const position: SourcePosition = {};
-  for (const key of ['line', 'lineStart', 'lineEnd', 'page', 'pageEnd'] as const) {
-    const value = stored[key];
-    if (typeof value === 'number' && Number.isInteger(value)) position[key] = value;
-  }
-  const headingPath = stored.headingPath;
-  if (Array.isArray(headingPath) && headingPath.every((part) => typeof part === 'string')) position.headingPath = headingPath;
-  return position;
-}
