@@ -106,9 +106,8 @@ export async function handleWebhookCall(
     // Stored and queued (duplicates queued again: the job id is idempotent, and it repairs a lost
     // enqueue) before anything is acknowledged; submitted together, kept in order by the intake.
     const intake = intakeOf(deps);
-    const receivedAt = new Date(arrivedAt);
     const stored = await Promise.all(
-      result.messages.map((message) => intake.store({ workspaceId: entry.workspaceId, channelAccountId: accountId, message, traceId, receivedAt })),
+      result.messages.map((message) => intake.store({ workspaceId: entry.workspaceId, channelAccountId: accountId, message, traceId })),
     );
     for (const persisted of stored) log.info({ messageId: persisted.messageId, duplicate: persisted.duplicate }, 'message received');
     outcome(stored.some((s) => !s.duplicate) ? 'stored' : 'duplicate');

@@ -124,6 +124,7 @@ export async function storeInboundBatch(runner: SqlRunner, inputs: readonly Pers
     if (!firstOf.has(id)) firstOf.set(id, input);
   }
   const rows = [...firstOf.values()];
+  const storedAt = new Date();
   const inserted = await runner.query<{ id: string; channel_account_id: string; platform_message_id: string }>(insertMessages, [
     rows.map((input) => input.workspaceId),
     rows.map(conversationOf),
@@ -137,7 +138,7 @@ export async function storeInboundBatch(runner: SqlRunner, inputs: readonly Pers
     rows.map((input) => input.message.fromSelf),
     rows.map((input) => json(input.message.raw)),
     rows.map((input) => input.traceId),
-    rows.map((input) => input.receivedAt ?? new Date()),
+    rows.map(() => storedAt),
   ]);
   const stored = new Map<string, PersistedInbound>();
   for (const row of inserted) {

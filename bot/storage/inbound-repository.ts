@@ -15,8 +15,6 @@ export interface PersistInboundInput {
   channelAccountId: string;
   message: InboundMessage;
   traceId: string;
-  /** When the webhook arrived (the row's `created_at`); default: when it is stored. */
-  receivedAt?: Date;
 }
 
 export interface PersistedInbound {
