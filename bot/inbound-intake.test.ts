@@ -58,7 +58,8 @@ describe.each(await testDrivers())('inbound intake on %s', (driver) => {
         return real.query(statement, params);
       },
     };
-    intake = createInboundIntake({ db: database.db, processQueue: queue, runner, maxWaitMs: 5 });
+    // One lane: every message of a test shares the batch that fails.
+    intake = createInboundIntake({ db: database.db, processQueue: queue, runner, maxWaitMs: 5, lanes: 1 });
   });
   afterAll(async () => {
     await queues?.close();

@@ -3,6 +3,8 @@
  * (`storage/inbound-batcher.ts`), stored with one multi-row statement per step
  * (`storage/inbound-batch-store.ts`) and their processing jobs added with one `addBulk`; each
  * webhook is answered only once its own message's row is committed and its job queued.
+ * Conversations are spread over lanes, each writing one batch at a time, so batches overlap while
+ * a conversation's messages keep their order.
  *
  * Duplicates — a platform retry, or the same message twice in one batch — are stored once and
  * their job is added again (idempotent job id), which also repairs an enqueue lost to a crash.
@@ -27,6 +29,12 @@ export interface InboundIntakeOptions {
   maxBatch?: number;
   /** Longest wait of a batch's first message before it is written (ms); default 2. */
   maxWaitMs?: number;
+  /**
+   * Batches written at the same time, each lane for its own share of the conversations (by
+   * channel account and platform thread), so a conversation's messages stay in one lane and in
+   * order, and copies of one message meet in one lane; default 4.
+   */
+  lanes?: number;
   /** The raw SQL runner; default the one of `db` (tests inject a failing one). */
   runner?: SqlRunner;
 }
@@ -45,7 +53,27 @@ export interface InboundIntake {
 /** Create the intake of one process. */
 export function createInboundIntake(options: InboundIntakeOptions): InboundIntake {
   const runner = options.runner ?? sqlRunnerOf(options.db);
-  const batcher = createBatcher<PersistInboundInput, PersistedInbound>({
+  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => createLane(runner, options));
+  const laneOf = (input: PersistInboundInput) => lanes[threadHash(input.channelAccountId, input.message.platformThreadId) % lanes.length]!;
+  return {
+    store: (input) => laneOf(input).submit(input),
+    drain: async () => void (await Promise.all(lanes.map((lane) => lane.drain()))),
+  };
+}
+
+/** FNV-1a over the conversation's key: stable, cheap, evenly spread. */
+function threadHash(channelAccountId: string, platformThreadId: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${channelAccountId}\u0000${platformThreadId}`;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function createLane(runner: SqlRunner, options: InboundIntakeOptions) {
+  return createBatcher<PersistInboundInput, PersistedInbound>({
     maxItems: options.maxBatch,
     maxWaitMs: options.maxWaitMs,
     async run(inputs) {
@@ -75,5 +103,4 @@ export function createInboundIntake(options: InboundIntakeOptions): InboundIntak
       return stored;
     },
   });
-  return { store: (input) => batcher.submit(input), drain: () => batcher.drain() };
 }

@@ -1,8 +1,9 @@
 /**
  * The durable write behind a webhook acknowledgement, for many inbound messages at once: one
  * multi-row statement per step, whatever the batch size (arrays expanded with `unnest`), in raw
- * prepared SQL (`sql-runner.ts`). A returning follower's message costs three statements per
- * batch: identities, conversations, messages.
+ * prepared SQL (`sql-runner.ts`). Per batch: identities ∥ conversations (concurrently), then new
+ * contacts + identities (one statement, only for new followers), then messages — two or three
+ * round trips one after the other.
  *
  * No transaction: each step is idempotent on its own unique key, and the message insert — the one
  * that matters — is a single atomic statement deduplicated on the platform message id
@@ -31,16 +32,17 @@ const findByUnion: SqlStatement = {
     order by k.workspace_id, k.union_id, i.created_at`,
 };
 
-const insertContacts: SqlStatement = {
-  name: 'kefu_inbound_insert_contacts',
-  text: `insert into contacts (id, workspace_id, display_name)
-    select * from unnest($1::uuid[], $2::text[], $3::text[])`,
-};
-
-const insertIdentities: SqlStatement = {
-  name: 'kefu_inbound_insert_identities',
-  text: `insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
-    select * from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+// New contacts and their identities in one statement: the identity rows reference contacts
+// inserted by the CTE (foreign keys are checked at the end of the statement). A contact whose
+// identity lost to another process stays empty, as with separate statements.
+const insertContactsAndIdentities: SqlStatement = {
+  name: 'kefu_inbound_insert_contacts_identities',
+  text: `with new_contacts as (
+      insert into contacts (id, workspace_id, display_name)
+      select * from unnest($1::uuid[], $2::text[], $3::text[])
+    )
+    insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
+    select * from unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[])
     on conflict do nothing
     returning channel_account_id, platform_user_id`,
 };
@@ -96,8 +98,8 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
  */
 export async function storeInboundBatch(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<PersistedInbound[]> {
   if (inputs.length === 0) return [];
-  const contactIds = await resolveContacts(runner, inputs);
-  const conversationIds = await resolveConversations(runner, inputs);
+  // Independent steps: on PostgreSQL they run on two pooled connections at once.
+  const [contactIds, conversationIds] = await Promise.all([resolveContacts(runner, inputs), resolveConversations(runner, inputs)]);
   const contactOf = (input: PersistInboundInput) => contactIds.get(key(input.channelAccountId, input.message.platformUserId))!;
   const conversationOf = (input: PersistInboundInput) =>
     conversationIds.get(key(input.channelAccountId, input.message.platformThreadId))!;
@@ -221,14 +223,10 @@ async function resolveContacts(runner: SqlRunner, inputs: readonly PersistInboun
     }
     return { input, contactId };
   });
-  if (newContacts.length > 0) {
-    await runner.query(insertContacts, [
-      newContacts.map((contact) => contact.id),
-      newContacts.map((contact) => contact.workspaceId),
-      newContacts.map((contact) => contact.displayName),
-    ]);
-  }
-  const claimed = await runner.query<{ channel_account_id: string; platform_user_id: string }>(insertIdentities, [
+  const claimed = await runner.query<{ channel_account_id: string; platform_user_id: string }>(insertContactsAndIdentities, [
+    newContacts.map((contact) => contact.id),
+    newContacts.map((contact) => contact.workspaceId),
+    newContacts.map((contact) => contact.displayName),
     chosen.map(({ input }) => input.workspaceId),
     chosen.map(({ contactId }) => contactId),
     chosen.map(({ input }) => input.channelAccountId),
