@@ -51,7 +51,7 @@ describe.each(await testDrivers())('inbound intake on %s', (driver) => {
     const real = sqlRunnerOf(database.db);
     const runner: SqlRunner = {
       query(statement, params) {
-        if (failNextMessageInsert && statement.name === 'kefu_inbound_insert_messages') {
+        if (failNextMessageInsert && statement.name === 'kefu_inbound_store_messages') {
           failNextMessageInsert = false;
           return Promise.reject(new Error('connection reset'));
         }

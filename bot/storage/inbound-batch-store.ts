@@ -1,16 +1,19 @@
 /**
- * The durable write behind a webhook acknowledgement, for many inbound messages at once: one
- * multi-row statement per step, whatever the batch size (arrays expanded with `unnest`), in raw
- * prepared SQL (`sql-runner.ts`). Per batch: identities ∥ conversations (concurrently), then new
- * contacts + identities (one statement, only for new followers), then messages — two or three
- * round trips one after the other.
+ * The durable write behind a webhook acknowledgement, for many inbound messages at once, in raw
+ * prepared SQL (`sql-runner.ts`) with arrays expanded by `unnest`, so a statement's text is the
+ * same whatever the batch size. Two round trips per batch, one after the other:
+ *   1. contacts: existing identities, else a new contact (or the workspace's contact with the same
+ *      unionid) and its identity — one statement;
+ *   2. conversations upserted and messages inserted — one statement (the messages join the
+ *      conversations the CTE returned).
+ * (Plus participants for group messages, and a lookup of duplicates when there are any.)
  *
- * No transaction: each step is idempotent on its own unique key, and the message insert — the one
- * that matters — is a single atomic statement deduplicated on the platform message id
- * (`ON CONFLICT DO NOTHING`). A failure between steps leaves at most an empty contact or
- * conversation, never a half-stored message; the caller then answers 5xx and the platform retries.
- * Within a batch, messages are inserted in input order, so `sequence` (processing order within a
- * conversation) follows arrival order.
+ * No transaction: each statement is idempotent on its own unique keys, and the message insert —
+ * the one that matters — is atomic and deduplicated on the platform message id
+ * (`ON CONFLICT DO NOTHING`). A failure between statements leaves at most an empty contact or
+ * conversation, never a half-stored message; the caller then answers 5xx and the platform
+ * retries. Within a batch, messages are inserted in input order, so `sequence` (processing order
+ * within a conversation) follows arrival order.
  */
 import { randomUUID } from 'node:crypto';
 import { InboundStoreError } from '../errors.ts';
@@ -24,36 +27,69 @@ const findIdentities: SqlStatement = {
     join identities i on i.channel_account_id = k.channel_account_id and i.platform_user_id = k.platform_user_id`,
 };
 
-const findByUnion: SqlStatement = {
-  name: 'kefu_inbound_find_by_union',
-  text: `select distinct on (k.workspace_id, k.union_id) k.workspace_id, k.union_id, i.contact_id::text as contact_id
-    from unnest($1::text[], $2::text[]) as k(workspace_id, union_id)
-    join identities i on i.workspace_id = k.workspace_id and i.union_id = k.union_id
-    order by k.workspace_id, k.union_id, i.created_at`,
-};
-
-// New contacts and their identities in one statement: the identity rows reference contacts
-// inserted by the CTE (foreign keys are checked at the end of the statement). A contact whose
-// identity lost to another process stays empty, as with separate statements.
-const insertContactsAndIdentities: SqlStatement = {
-  name: 'kefu_inbound_insert_contacts_identities',
-  text: `with new_contacts as (
+// One row per platform user of the batch. Users without an identity get the oldest contact with
+// their unionid in the workspace, else their candidate id as a new contact (users new in this
+// batch who share a unionid share a candidate). The identity rows reference contacts inserted by
+// the CTE: foreign keys are checked at the end of the statement. A user whose identity insert
+// lost to another process is missing from the result (the caller looks it up; the contact made
+// for it stays empty).
+const resolveContactsStatement: SqlStatement = {
+  name: 'kefu_inbound_resolve_contacts',
+  text: `with k as (
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as k(w, a, u, un, candidate, dn)
+    ),
+    found as (
+      select k.a, k.u, i.contact_id from k join identities i on i.channel_account_id = k.a and i.platform_user_id = k.u
+    ),
+    fresh as (
+      select k.w, k.a, k.u, k.un, k.candidate, k.dn,
+        coalesce((select i.contact_id from identities i where k.un is not null and i.workspace_id = k.w and i.union_id = k.un
+          order by i.created_at limit 1), k.candidate) as contact_id
+      from k where not exists (select 1 from found f where f.a = k.a and f.u = k.u)
+    ),
+    new_contacts as (
       insert into contacts (id, workspace_id, display_name)
-      select * from unnest($1::uuid[], $2::text[], $3::text[])
+      select distinct on (contact_id) contact_id, w, dn from fresh where contact_id = candidate
+      on conflict do nothing
+    ),
+    new_identities as (
+      insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
+      select w, contact_id, a, u, un from fresh
+      on conflict do nothing
+      returning channel_account_id as a, platform_user_id as u, contact_id
     )
-    insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
-    select * from unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[])
-    on conflict do nothing
-    returning channel_account_id, platform_user_id`,
+    select a as channel_account_id, u as platform_user_id, contact_id::text as contact_id from found
+    union all
+    select a, u, contact_id::text from new_identities`,
 };
 
-const upsertConversations: SqlStatement = {
-  name: 'kefu_inbound_upsert_conversations',
-  text: `insert into conversations (workspace_id, channel_account_id, platform_thread_id, kind, last_inbound_at)
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-    on conflict (channel_account_id, platform_thread_id)
-    do update set last_inbound_at = excluded.last_inbound_at, updated_at = now()
-    returning id::text as id, channel_account_id, platform_thread_id`,
+// Conversations: one row per thread (ON CONFLICT DO UPDATE may touch a row once per statement).
+// Messages: ORDER BY the input position, which keeps the subquery unflattened, so the `sequence`
+// default is evaluated above the sort, in arrival order.
+const storeMessagesStatement: SqlStatement = {
+  name: 'kefu_inbound_store_messages',
+  text: `with conv as (
+      insert into conversations (workspace_id, channel_account_id, platform_thread_id, kind, last_inbound_at)
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+      on conflict (channel_account_id, platform_thread_id)
+      do update set last_inbound_at = excluded.last_inbound_at, updated_at = now()
+      returning id, channel_account_id, platform_thread_id
+    ),
+    inserted as (
+      insert into messages (workspace_id, conversation_id, channel_account_id, direction, author_kind, contact_id,
+        platform_user_id, platform_message_id, parts, mentions, mentions_bot, from_self, processing_status, raw, trace_id, created_at)
+      select k.w, conv.id, k.a, 'inbound', 'contact', k.ct, k.pu, k.pm, k.parts, k.mentions, k.mb, k.fs, 'received', k.raw, k.tr, k.ca
+      from unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::jsonb[], $13::jsonb[],
+          $14::bool[], $15::bool[], $16::jsonb[], $17::text[], $18::timestamptz[])
+          with ordinality as k(w, a, th, ct, pu, pm, parts, mentions, mb, fs, raw, tr, ca, position)
+        join conv on conv.channel_account_id = k.a and conv.platform_thread_id = k.th
+      order by k.position
+      on conflict (channel_account_id, direction, platform_message_id) do nothing
+      returning id, channel_account_id, platform_message_id
+    )
+    select 'conversation' as kind, id::text as id, channel_account_id, platform_thread_id as platform_id from conv
+    union all
+    select 'message', id::text, channel_account_id, platform_message_id from inserted`,
 };
 
 const insertParticipants: SqlStatement = {
@@ -61,21 +97,6 @@ const insertParticipants: SqlStatement = {
   text: `insert into participants (conversation_id, platform_user_id, workspace_id, contact_id, role)
     select c, u, w, ct, 'customer' from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) as k(c, u, w, ct)
     on conflict do nothing`,
-};
-
-// ORDER BY the input position: defaults (the `sequence` serial) are evaluated above the sort, so
-// sequence numbers follow arrival order.
-const insertMessages: SqlStatement = {
-  name: 'kefu_inbound_insert_messages',
-  text: `insert into messages (workspace_id, conversation_id, channel_account_id, direction, author_kind, contact_id,
-      platform_user_id, platform_message_id, parts, mentions, mentions_bot, from_self, processing_status, raw, trace_id, created_at)
-    select w, c, a, 'inbound', 'contact', ct, pu, pm, parts, mentions, mb, fs, 'received', raw, tr, ca
-    from unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[],
-      $9::bool[], $10::bool[], $11::jsonb[], $12::text[], $13::timestamptz[])
-      with ordinality as k(w, c, a, ct, pu, pm, parts, mentions, mb, fs, raw, tr, ca, position)
-    order by position
-    on conflict (channel_account_id, direction, platform_message_id) do nothing
-    returning id::text as id, channel_account_id, platform_message_id`,
 };
 
 const findMessages: SqlStatement = {
@@ -90,6 +111,12 @@ const findMessages: SqlStatement = {
 /** A separator no platform id contains, for composite map keys. */
 const key = (...parts: string[]) => parts.join('\u0000');
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+/** One input per distinct key, the first in input order (a Map keeps insertion order). */
+const firstBy = <T>(items: readonly T[], keyOf: (item: T) => string) => {
+  const first = new Map<string, T>();
+  for (const item of items) if (!first.has(keyOf(item))) first.set(keyOf(item), item);
+  return first;
+};
 
 /**
  * Store inbound messages unless already stored; one result per input, in input order. Inputs with
@@ -98,59 +125,61 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
  */
 export async function storeInboundBatch(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<PersistedInbound[]> {
   if (inputs.length === 0) return [];
-  // Independent steps: on PostgreSQL they run on two pooled connections at once.
-  const [contactIds, conversationIds] = await Promise.all([resolveContacts(runner, inputs), resolveConversations(runner, inputs)]);
+  const contactIds = await resolveContacts(runner, inputs);
   const contactOf = (input: PersistInboundInput) => contactIds.get(key(input.channelAccountId, input.message.platformUserId))!;
+
+  // The last message of a thread sets its last inbound time.
+  const threads = [...new Map(inputs.map((input) => [key(input.channelAccountId, input.message.platformThreadId), input])).values()];
+  // One row per platform message id; later copies in the batch are duplicates of the first.
+  const firstOf = firstBy(inputs, (input) => key(input.channelAccountId, input.message.platformMessageId));
+  const rows = [...firstOf.values()];
+  const storedAt = new Date();
+  const returned = await runner.query<{ kind: 'conversation' | 'message'; id: string; channel_account_id: string; platform_id: string }>(
+    storeMessagesStatement,
+    [
+      threads.map((input) => input.workspaceId),
+      threads.map((input) => input.channelAccountId),
+      threads.map((input) => input.message.platformThreadId),
+      threads.map((input) => input.message.conversationKind),
+      threads.map((input) => input.message.sentAt),
+      rows.map((input) => input.workspaceId),
+      rows.map((input) => input.channelAccountId),
+      rows.map((input) => input.message.platformThreadId),
+      rows.map(contactOf),
+      rows.map((input) => input.message.platformUserId),
+      rows.map((input) => input.message.platformMessageId),
+      rows.map((input) => json(input.message.parts)),
+      rows.map((input) => json(input.message.mentions)),
+      rows.map((input) => input.message.mentionsBot),
+      rows.map((input) => input.message.fromSelf),
+      rows.map((input) => json(input.message.raw)),
+      rows.map((input) => input.traceId),
+      rows.map(() => storedAt),
+    ],
+  );
+  const conversationIds = new Map<string, string>();
+  const insertedIds = new Map<string, string>();
+  for (const row of returned) {
+    (row.kind === 'conversation' ? conversationIds : insertedIds).set(key(row.channel_account_id, row.platform_id), row.id);
+  }
   const conversationOf = (input: PersistInboundInput) =>
     conversationIds.get(key(input.channelAccountId, input.message.platformThreadId))!;
 
   const groups = inputs.filter((input) => input.message.conversationKind === 'group');
   if (groups.length > 0) {
-    const seen = new Set<string>();
-    const rows = groups.filter((input) => {
-      const id = key(conversationOf(input), input.message.platformUserId);
-      return seen.has(id) ? false : (seen.add(id), true);
-    });
+    const members = [...firstBy(groups, (input) => key(conversationOf(input), input.message.platformUserId)).values()];
     await runner.query(insertParticipants, [
-      rows.map(conversationOf),
-      rows.map((input) => input.message.platformUserId),
-      rows.map((input) => input.workspaceId),
-      rows.map(contactOf),
+      members.map(conversationOf),
+      members.map((input) => input.message.platformUserId),
+      members.map((input) => input.workspaceId),
+      members.map(contactOf),
     ]);
   }
 
-  // One row per platform message id; later copies in the batch are duplicates of the first.
-  const firstOf = new Map<string, PersistInboundInput>();
-  for (const input of inputs) {
-    const id = key(input.channelAccountId, input.message.platformMessageId);
-    if (!firstOf.has(id)) firstOf.set(id, input);
-  }
-  const rows = [...firstOf.values()];
-  const storedAt = new Date();
-  const inserted = await runner.query<{ id: string; channel_account_id: string; platform_message_id: string }>(insertMessages, [
-    rows.map((input) => input.workspaceId),
-    rows.map(conversationOf),
-    rows.map((input) => input.channelAccountId),
-    rows.map(contactOf),
-    rows.map((input) => input.message.platformUserId),
-    rows.map((input) => input.message.platformMessageId),
-    rows.map((input) => json(input.message.parts)),
-    rows.map((input) => json(input.message.mentions)),
-    rows.map((input) => input.message.mentionsBot),
-    rows.map((input) => input.message.fromSelf),
-    rows.map((input) => json(input.message.raw)),
-    rows.map((input) => input.traceId),
-    rows.map(() => storedAt),
-  ]);
   const stored = new Map<string, PersistedInbound>();
-  for (const row of inserted) {
-    const input = firstOf.get(key(row.channel_account_id, row.platform_message_id))!;
-    stored.set(key(row.channel_account_id, row.platform_message_id), {
-      messageId: row.id,
-      conversationId: conversationOf(input),
-      contactId: contactOf(input),
-      duplicate: false,
-    });
+  for (const [id, input] of firstOf) {
+    const messageId = insertedIds.get(id);
+    if (messageId) stored.set(id, { messageId, conversationId: conversationOf(input), contactId: contactOf(input), duplicate: false });
   }
   // Already stored: platform retries, or a concurrent delivery won the insert.
   const missing = rows.filter((input) => !stored.has(key(input.channelAccountId, input.message.platformMessageId)));
@@ -180,88 +209,39 @@ export async function storeInboundBatch(runner: SqlRunner, inputs: readonly Pers
   });
 }
 
-/**
- * The contact behind each platform user: by identity, else by unionid in the workspace, else a
- * new contact. Users new in this batch who share a unionid share one new contact.
- */
+/** The contact behind each platform user of the batch (see `resolveContactsStatement`). */
 async function resolveContacts(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<Map<string, string>> {
-  const users = new Map<string, PersistInboundInput>();
-  for (const input of inputs) {
-    const id = key(input.channelAccountId, input.message.platformUserId);
-    if (!users.has(id)) users.set(id, input);
-  }
-  const contactIds = new Map<string, string>();
-  const lookUp = async (candidates: PersistInboundInput[]) => {
-    const rows = await runner.query<{ channel_account_id: string; platform_user_id: string; contact_id: string }>(findIdentities, [
-      candidates.map((input) => input.channelAccountId),
-      candidates.map((input) => input.message.platformUserId),
-    ]);
-    for (const row of rows) contactIds.set(key(row.channel_account_id, row.platform_user_id), row.contact_id);
-  };
-  await lookUp([...users.values()]);
-  const unknown = [...users.entries()].filter(([id]) => !contactIds.has(id)).map(([, input]) => input);
-  if (unknown.length === 0) return contactIds;
-
-  // New identities: join an existing contact with the same unionid, else create one.
-  const withUnion = unknown.filter((input) => input.message.unionId);
-  const byUnion = new Map<string, string>();
-  if (withUnion.length > 0) {
-    const rows = await runner.query<{ workspace_id: string; union_id: string; contact_id: string }>(findByUnion, [
-      withUnion.map((input) => input.workspaceId),
-      withUnion.map((input) => input.message.unionId!),
-    ]);
-    for (const row of rows) byUnion.set(key(row.workspace_id, row.union_id), row.contact_id);
-  }
-  const newContacts: Array<{ id: string; workspaceId: string; displayName: string | null }> = [];
-  const chosen = unknown.map((input) => {
-    const unionKey = input.message.unionId ? key(input.workspaceId, input.message.unionId) : undefined;
-    let contactId = unionKey ? byUnion.get(unionKey) : undefined;
-    if (!contactId) {
-      contactId = randomUUID();
-      newContacts.push({ id: contactId, workspaceId: input.workspaceId, displayName: input.message.displayName ?? null });
-      if (unionKey) byUnion.set(unionKey, contactId);
-    }
-    return { input, contactId };
+  const users = [...firstBy(inputs, (input) => key(input.channelAccountId, input.message.platformUserId)).values()];
+  const candidateByUnion = new Map<string, string>();
+  const candidates = users.map((input) => {
+    if (!input.message.unionId) return randomUUID();
+    const unionKey = key(input.workspaceId, input.message.unionId);
+    let candidate = candidateByUnion.get(unionKey);
+    if (!candidate) candidateByUnion.set(unionKey, (candidate = randomUUID()));
+    return candidate;
   });
-  const claimed = await runner.query<{ channel_account_id: string; platform_user_id: string }>(insertContactsAndIdentities, [
-    newContacts.map((contact) => contact.id),
-    newContacts.map((contact) => contact.workspaceId),
-    newContacts.map((contact) => contact.displayName),
-    chosen.map(({ input }) => input.workspaceId),
-    chosen.map(({ contactId }) => contactId),
-    chosen.map(({ input }) => input.channelAccountId),
-    chosen.map(({ input }) => input.message.platformUserId),
-    chosen.map(({ input }) => input.message.unionId ?? null),
+  const rows = await runner.query<{ channel_account_id: string; platform_user_id: string; contact_id: string }>(resolveContactsStatement, [
+    users.map((input) => input.workspaceId),
+    users.map((input) => input.channelAccountId),
+    users.map((input) => input.message.platformUserId),
+    users.map((input) => input.message.unionId ?? null),
+    candidates,
+    users.map((input) => input.message.displayName ?? null),
   ]);
-  const won = new Set(claimed.map((row) => key(row.channel_account_id, row.platform_user_id)));
-  const lost: PersistInboundInput[] = [];
-  for (const { input, contactId } of chosen) {
-    const id = key(input.channelAccountId, input.message.platformUserId);
-    if (won.has(id)) contactIds.set(id, contactId);
-    else lost.push(input);
-  }
-  // Another process stored the identity first: use its contact (ours stays empty, as before).
-  if (lost.length > 0) await lookUp(lost);
-  for (const input of lost) {
-    if (!contactIds.has(key(input.channelAccountId, input.message.platformUserId))) {
-      throw new InboundStoreError(`identity of ${input.message.platformUserId} neither inserted nor found`);
+  const contactIds = new Map(rows.map((row) => [key(row.channel_account_id, row.platform_user_id), row.contact_id]));
+  // Another process stored the identity first: use its contact.
+  const lost = users.filter((input) => !contactIds.has(key(input.channelAccountId, input.message.platformUserId)));
+  if (lost.length > 0) {
+    const found = await runner.query<{ channel_account_id: string; platform_user_id: string; contact_id: string }>(findIdentities, [
+      lost.map((input) => input.channelAccountId),
+      lost.map((input) => input.message.platformUserId),
+    ]);
+    for (const row of found) contactIds.set(key(row.channel_account_id, row.platform_user_id), row.contact_id);
+    for (const input of lost) {
+      if (!contactIds.has(key(input.channelAccountId, input.message.platformUserId))) {
+        throw new InboundStoreError(`identity of ${input.message.platformUserId} neither inserted nor found`);
+      }
     }
   }
   return contactIds;
-}
-
-/** Upsert each thread's conversation once (the latest message's send time as last inbound). */
-async function resolveConversations(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<Map<string, string>> {
-  // ON CONFLICT DO UPDATE may touch a row once per statement: one row per thread.
-  const threads = new Map<string, PersistInboundInput>();
-  for (const input of inputs) threads.set(key(input.channelAccountId, input.message.platformThreadId), input);
-  const rows = [...threads.values()];
-  const upserted = await runner.query<{ id: string; channel_account_id: string; platform_thread_id: string }>(upsertConversations, [
-    rows.map((input) => input.workspaceId),
-    rows.map((input) => input.channelAccountId),
-    rows.map((input) => input.message.platformThreadId),
-    rows.map((input) => input.message.conversationKind),
-    rows.map((input) => input.message.sentAt),
-  ]);
-  return new Map(upserted.map((row) => [key(row.channel_account_id, row.platform_thread_id), row.id]));
 }
