@@ -388,7 +388,7 @@ async function main() {
       const mode: KefuMode = settings.modes.includes('production') ? 'production' : settings.modes[0]!;
       const profileDir = join(workDir, 'cpu-profile');
       const kefu = await harnesses.get(mode)!.start('ack', { cpuProfDir: profileDir });
-      if (performance.now() - poolBuiltAt > poolMaxAgeMs) pool = generatePayloads(settings.poolSize);
+      if (pool.length === 0 || performance.now() - poolBuiltAt > poolMaxAgeMs) pool = generatePayloads(settings.poolSize);
       try {
         await measure(0, `kefu-${mode}-ack`, kefu.url, pool, kefu.pid, kefu);
       } finally {
