@@ -17,8 +17,9 @@ import type { PersistedInbound, PersistInboundInput } from './storage/inbound-re
 import type { Database } from './storage/database.ts';
 import { sqlRunnerOf, type SqlRunner } from './storage/sql-runner.ts';
 
-/** The processing job's name and id (one job per inbound message, idempotent). */
+/** The processing job's name. */
 export const processJobName = 'process-conversation';
+/** The processing job's id: one job per inbound message, so adding it again is a no-op. */
 export const processJobId = (inboundMessageId: string) => `inbound-${inboundMessageId}`;
 
 /** Options of `createInboundIntake`. */
