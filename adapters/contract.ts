@@ -1,8 +1,8 @@
 /**
  * The contract every webhook adapter passes, run through the real ingress and a real database:
  * thread ids round-trip, own messages are ignored, duplicate deliveries are stored and queued
- * once, bad signatures get 401 and malformed bodies 400 with nothing stored, and the
- * acknowledgement body is the one the platform expects.
+ * once, bad signatures get 401 and malformed bodies 400 with nothing stored, a storage failure
+ * 503 with nothing acknowledged, and the acknowledgement body is the one the platform expects.
  *
  * An adapter's test calls `describeAdapterContract(name, createHarness)`; the harness builds
  * requests the way the platform (its sandbox) does.
@@ -10,6 +10,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChannelRegistry } from '../bot/channel-registry.ts';
+import { createInboundIntake } from '../bot/inbound-intake.ts';
 import { handleWebhookCall, type IngressDependencies } from '../bot/ingress.ts';
 import { createLogger } from '../bot/logger.ts';
 import { createMetrics } from '../bot/metrics.ts';
@@ -18,6 +19,7 @@ import type { QueueFactory } from '../bot/ports/queue.ts';
 import { ReplySignal } from '../bot/reply-signal.ts';
 import type { DatabaseHandle } from '../bot/storage/database.ts';
 import { channelAccounts, messages, workspaces } from '../bot/storage/schema.ts';
+import { sqlRunnerOf } from '../bot/storage/sql-runner.ts';
 import { createTestDatabase } from '../test/support/services.ts';
 import type { ChannelAdapter, WebhookRequest } from './types.ts';
 
@@ -116,6 +118,37 @@ export function describeAdapterContract(name: string, createHarness: () => Promi
       expect(response.status).toBe(400);
       const [after] = await database.db.select({ n: count() }).from(messages);
       expect(after?.n).toBe(before?.n);
+    });
+
+    test('a storage failure gets 503 (never an acknowledgement) and the platform retry is stored once', async () => {
+      // The same ingress, but its message insert fails once: a database error at the worst moment.
+      let failNext = true;
+      const runner = sqlRunnerOf(database.db);
+      const failing: IngressDependencies = {
+        ...deps,
+        intake: createInboundIntake({
+          db: database.db,
+          processQueue: deps.processQueue,
+          runner: {
+            query(statement, params) {
+              if (failNext && statement.name === 'kefu_inbound_store_messages') {
+                failNext = false;
+                return Promise.reject(new Error('connection reset'));
+              }
+              return runner.query(statement, params);
+            },
+          },
+        }),
+      };
+      const id = uniqueId();
+      const request = harness.textRequest({ platformMessageId: id, userId: 'contract-user-3', text: '存储失败' });
+      const first = await handleWebhookCall(failing, harness.adapter.type, harness.adapter.accountId, request);
+      expect(first.status).toBe(503);
+      expect(await storedCount(id)).toBe(0);
+      const retry = await handleWebhookCall(failing, harness.adapter.type, harness.adapter.accountId, request);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toBe(harness.expectedAcknowledgement);
+      expect(await storedCount(id)).toBe(1);
     });
 
     test('own messages are ignored by the pipeline', async (context) => {

@@ -23,6 +23,7 @@ import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.t
 import { ChannelRegistry } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
+import { createInboundIntake } from './inbound-intake.ts';
 import type { IngressDependencies } from './ingress.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -160,7 +161,9 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       closers.push(async () => stopRecovery());
     }
 
-    const ingress: IngressDependencies = { db: database.db, channels, processQueue, outboxQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs };
+    const intake = createInboundIntake({ db: database.db, processQueue });
+    closers.push(() => intake.drain());
+    const ingress: IngressDependencies = { db: database.db, channels, processQueue, outboxQueue, replySignal, metrics, log, passivePollMs: options.passivePollMs, intake };
     const sandboxes = new Map<string, WechatOfficialSandbox>();
     const app = createHttpApp({
       ingress,

@@ -63,3 +63,13 @@ export class NotImplementedError extends KefuError {
     super('not_implemented', `${what} is not implemented by this adapter`);
   }
 }
+
+/**
+ * Inbound messages could not be stored (database or queue failure, or an inconsistency). The
+ * webhook answers 5xx so the platform retries: nothing unstored is ever acknowledged.
+ */
+export class InboundStoreError extends KefuError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('inbound_store_failed', message, options);
+  }
+}

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebhookRequest, WebhookResponse } from '../adapters/types.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
+import { createInboundIntake, type InboundIntake } from './inbound-intake.ts';
 import { MalformedRequestError, PayloadTooLargeError, SignatureError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import type { ChannelType } from './model.ts';
@@ -18,7 +19,6 @@ import type { Queue } from './ports/queue.ts';
 import type { ReplySignal } from './reply-signal.ts';
 import { deliverJobName } from './processor.ts';
 import type { Database } from './storage/database.ts';
-import { persistInbound } from './storage/inbound-repository.ts';
 import { claimPassiveReply, inboundStatus, passiveReplyOf, releasePassiveClaim } from './storage/outbox-repository.ts';
 
 export interface IngressDependencies {
@@ -36,11 +36,26 @@ export interface IngressDependencies {
    * separate worker processes. Default 1000.
    */
   passivePollMs?: number;
+  /**
+   * Stores messages and queues their processing, grouping concurrent webhooks (group commit);
+   * default: one created from `db` and `processQueue` with default batch settings.
+   */
+  intake?: InboundIntake;
 }
 
-/** The processing job's name and payload. */
-export const processJobName = 'process-conversation';
-export const processJobId = (inboundMessageId: string) => `inbound-${inboundMessageId}`;
+export { processJobId, processJobName } from './inbound-intake.ts';
+
+// Dependencies without an intake (tests, adapter contract) get one per dependencies object.
+const defaultIntakes = new WeakMap<IngressDependencies, InboundIntake>();
+function intakeOf(deps: IngressDependencies): InboundIntake {
+  if (deps.intake) return deps.intake;
+  let intake = defaultIntakes.get(deps);
+  if (!intake) {
+    intake = createInboundIntake({ db: deps.db, processQueue: deps.processQueue });
+    defaultIntakes.set(deps, intake);
+  }
+  return intake;
+}
 
 const json = (status: number, code: string, message: string): WebhookResponse => ({
   status,
@@ -88,23 +103,13 @@ export async function handleWebhookCall(
       outcome('answered');
       return result.response;
     }
-    const stored = [];
-    for (const message of result.messages) {
-      const persisted = await persistInbound(deps.db, {
-        workspaceId: entry.workspaceId,
-        channelAccountId: accountId,
-        message,
-        traceId,
-      });
-      // Enqueue duplicates too: the job id is idempotent, and it repairs a lost enqueue.
-      await deps.processQueue.add(
-        processJobName,
-        { conversationId: persisted.conversationId, inboundMessageId: persisted.messageId },
-        { jobId: processJobId(persisted.messageId) },
-      );
-      stored.push(persisted);
-      log.info({ messageId: persisted.messageId, duplicate: persisted.duplicate }, 'message received');
-    }
+    // Stored and queued (duplicates queued again: the job id is idempotent, and it repairs a lost
+    // enqueue) before anything is acknowledged; submitted together, kept in order by the intake.
+    const intake = intakeOf(deps);
+    const stored = await Promise.all(
+      result.messages.map((message) => intake.store({ workspaceId: entry.workspaceId, channelAccountId: accountId, message, traceId })),
+    );
+    for (const persisted of stored) log.info({ messageId: persisted.messageId, duplicate: persisted.duplicate }, 'message received');
     outcome(stored.some((s) => !s.duplicate) ? 'stored' : 'duplicate');
 
     let response: WebhookCallResult = entry.adapter.acknowledge(result.replyContext);

@@ -3,6 +3,8 @@
  * concurrency, so every number is service cost, not queueing): verify + decrypt + parse
  * (`openWebhook`), the durable write (`persistInbound`, new and returning follower), the enqueue
  * (BullMQ `add`), and for comparison the node-webot `wechat` crypto + xml2js parse.
+ * `persistInbound` is the group-commit store with a batch of one: under load ingress shares each
+ * batch's statements between concurrent webhooks, so these are upper bounds per webhook.
  *
  * Usage: npx tsx bench/ingress/breakdown.ts [--count 2000]   (needs PostgreSQL and Redis)
  * Prints one JSON object; creates and drops its own database and BullMQ prefix.

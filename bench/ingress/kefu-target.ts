@@ -1,7 +1,11 @@
 /**
- * Kefu as a benchmark target: the real `kefu start` (bin/kefu.mjs) in a child process with
- * KEFU_ROLE=all, so the pipeline and the outbox run beside ingress and compete for the same CPU as
- * in a single-process deployment.
+ * Kefu as a benchmark target: the real `kefu start` (bin/kefu.mjs) in child processes.
+ * - production mode, topology `split` (default): a KEFU_ROLE=web process takes the webhooks and a
+ *   separate KEFU_ROLE=worker process runs the pipeline and the outbox, as DESIGN's scale-out
+ *   path deploys them; the ingress figure is the web process's. Variant `ack-all` runs one
+ *   KEFU_ROLE=all process instead, for information.
+ * - embedded mode: one KEFU_ROLE=all process (one process per data directory), so the pipeline
+ *   competes with ingress for the same CPU and the same single-connection database.
  *
  * Every measurement gets a fresh Kefu on a fresh copy of a prepared database (migrated, demo FAQ
  * imported), so no run inherits another's rows or queue backlog:
@@ -22,8 +26,13 @@ import { postgresBackendPids } from './cpu.ts';
 import { account } from './payloads.ts';
 
 export type KefuMode = 'embedded' | 'production';
-/** `ack`: passiveReplyBudgetMs 0 (pure ingress); `passive`: the default budget (3000 ms). */
-export type KefuVariant = 'ack' | 'passive';
+/**
+ * `ack`: passiveReplyBudgetMs 0 (pure ingress); `passive`: the default budget (3000 ms);
+ * `ack-all`: `ack` in one KEFU_ROLE=all process (production mode, for information).
+ */
+export type KefuVariant = 'ack' | 'passive' | 'ack-all';
+/** `split`: web + worker processes; `all`: one process; `web`: web only (diagnosis: nothing processed). */
+export type KefuTopology = 'split' | 'all' | 'web';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const channelId = 'bench-oa';
@@ -74,6 +83,10 @@ function histogramMeanMs(text: string, metric: string): number | undefined {
 export interface KefuChild {
   url: string;
   pid: number;
+  /** The separate worker process (topology `split`). */
+  workerPid?: number;
+  /** The KEFU_ROLE of the process taking the webhooks, plus `+worker` when split. */
+  topology: KefuTopology;
   logFile: string;
   counters(): Promise<KefuCounters>;
   /** The PIDs doing this Kefu's database and queue work outside its own process (production). */
@@ -86,8 +99,8 @@ export interface KefuHarnessOptions {
   workDir: string;
   apiBaseUrl: string;
   logLevel: string;
-  /** KEFU_ROLE; `all` (default) runs the pipeline beside ingress, `web` is for diagnosis only. */
-  role?: 'all' | 'web';
+  /** Production-mode topology (default `split`); embedded mode always runs `all` unless `web`. */
+  topology?: KefuTopology;
   postgresUrl: string;
   redisBaseUrl: string;
 }
@@ -117,7 +130,7 @@ export class KefuHarness {
       ...account,
       apiBaseUrl: this.options.apiBaseUrl,
     };
-    if (variant === 'ack') channel.passiveReplyBudgetMs = 0;
+    if (variant !== 'passive') channel.passiveReplyBudgetMs = 0;
     writeFileSync(
       file,
       JSON.stringify({
@@ -176,7 +189,13 @@ export class KefuHarness {
     }
   }
 
-  private spawnKefu(dir: string, variant: KefuVariant, databaseName: string | undefined, cpuProfDir?: string) {
+  private topologyOf(variant: KefuVariant): KefuTopology {
+    const chosen = this.options.topology ?? 'split';
+    if (this.options.mode === 'embedded') return chosen === 'web' ? 'web' : 'all';
+    return variant === 'ack-all' ? 'all' : chosen;
+  }
+
+  private spawnKefu(dir: string, variant: KefuVariant, databaseName: string | undefined, cpuProfDir?: string, role: 'all' | 'web' | 'worker' = 'all') {
     return (async () => {
       const port = await freePort();
       const env: NodeJS.ProcessEnv = { ...process.env };
@@ -184,7 +203,7 @@ export class KefuHarness {
       Object.assign(env, {
         PORT: String(port),
         HOST: '127.0.0.1',
-        KEFU_ROLE: this.options.role ?? 'all',
+        KEFU_ROLE: role,
         DATA_DIR: join(dir, 'data'),
         KEFU_CONFIG: this.writeConfig(dir, variant),
         LOG_LEVEL: this.options.logLevel,
@@ -220,6 +239,7 @@ export class KefuHarness {
       const kefuChild: KefuChild = {
         url,
         pid: child.pid!,
+        topology: role === 'worker' ? 'all' : role,
         logFile,
         async counters() {
           const text = await (await fetch(`${url}/metrics`)).text();
@@ -297,12 +317,29 @@ export class KefuHarness {
       this.databases.push(name);
       await this.clearRedis();
     }
-    const child = await this.spawnKefu(dir, variant, databaseName, options.cpuProfDir);
+    const topology = this.topologyOf(variant);
+    let worker: KefuChild | undefined;
+    if (topology === 'split') {
+      const workerDir = join(dir, 'worker');
+      mkdirSync(workerDir, { recursive: true });
+      worker = await this.spawnKefu(workerDir, variant, databaseName, undefined, 'worker');
+    }
+    const child = await this.spawnKefu(dir, variant, databaseName, options.cpuProfDir, topology === 'split' ? 'web' : topology);
     return {
       ...child,
+      topology,
+      workerPid: worker?.pid,
       startS: (performance.now() - started) / 1000,
+      // Webhook outcomes are counted where the webhooks arrive; processing and deliveries where the pipeline runs.
+      counters: async () => {
+        const web = await child.counters();
+        if (!worker) return web;
+        const work = await worker.counters();
+        return { ...web, processed: work.processed, deliveries: work.deliveries, processingMeanMs: work.processingMeanMs };
+      },
       stop: async (stopOptions) => {
         await child.stop(stopOptions);
+        await worker?.stop(stopOptions);
         if (databaseName) {
           const name = databaseName;
           await this.admin((client) => client.query(`drop database if exists ${name} with (force)`));

@@ -7,8 +7,10 @@
  * all fed the same pre-built, signed and encrypted callbacks (sandbox `buildCallback`, a distinct
  * MsgId and OpenID per request, fresh timestamps each round).
  *
- * Kefu runs as `node bin/kefu.mjs start` in a child process with KEFU_ROLE=all (pipeline and outbox
- * in the same process, answers sent to a stand-in WeChat API child). Two Kefu figures per mode:
+ * Kefu runs as `node bin/kefu.mjs start` in child processes (answers sent to a stand-in WeChat API
+ * child): in production mode a KEFU_ROLE=web process plus a separate KEFU_ROLE=worker process
+ * (`--topology split`, the default; the ingress figure is the web process's), and for information
+ * one KEFU_ROLE=all process (`ack-all`); in embedded mode one KEFU_ROLE=all process. Kefu figures:
  *   - ingress: passiveReplyBudgetMs 0 — verify, decrypt, parse, dedupe, persist, enqueue, ack;
  *   - passive: the default budget (3000 ms) — the answer is carried in the HTTP response.
  * Each target runs `--rounds` times, interleaved (rotating order), every Kefu run on a fresh
@@ -26,7 +28,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KefuHarness, webhookPath, type KefuChild, type KefuCounters, type KefuMode, type KefuVariant } from './kefu-target.ts';
+import { KefuHarness, webhookPath, type KefuChild, type KefuCounters, type KefuMode, type KefuTopology, type KefuVariant } from './kefu-target.ts';
 import { checkAnswer, PayloadCursor, runLoad, type Checks, type LoadResult } from './load.ts';
 import { processCpuMs, totalCpuMs } from './cpu.ts';
 import { generatePayloads, type Payload } from './payloads.ts';
@@ -49,8 +51,8 @@ const { values: args } = parseArgs({
     results: { type: 'string', default: join(repoRoot, 'bench/RESULTS.md') },
     'no-record': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
-    /** Diagnosis only: KEFU_ROLE=web leaves the pipeline out of the Kefu process. */
-    role: { type: 'string', default: 'all' },
+    /** Production mode: `split` (web + worker processes), `all` (one process), `web` (diagnosis: no pipeline at all). */
+    topology: { type: 'string', default: 'split' },
   },
 });
 const settings = {
@@ -61,9 +63,9 @@ const settings = {
   poolSize: Number(args.pool),
   modes: args.modes!.split(',').map((m) => m.trim()).filter(Boolean) as KefuMode[],
   logLevel: args['log-level']!,
-  role: args.role as 'all' | 'web',
+  topology: args.topology as KefuTopology,
 };
-if (settings.role !== 'all' && settings.role !== 'web') throw new Error(`--role must be all or web`);
+if (!['split', 'all', 'web'].includes(settings.topology)) throw new Error(`--topology must be split, all or web`);
 for (const mode of settings.modes) if (mode !== 'embedded' && mode !== 'production') throw new Error(`unknown mode ${mode}`);
 
 /** A pool older than this is rebuilt before the next target (Kefu refuses callbacks older than 300 s). */
@@ -119,7 +121,7 @@ interface Measurement extends LoadResult {
   /** Requests beyond the payload pool (repeated MsgIds). */
   wrapped: number;
   /** CPU ms per measured request: the target's own process, its PostgreSQL backends, Redis, the load generator. */
-  cpuMsPerRequest: { server: number; postgres?: number; redis?: number; loadGenerator: number };
+  cpuMsPerRequest: { server: number; worker?: number; postgres?: number; redis?: number; loadGenerator: number };
   kefu?: {
     startS: number;
     counters: KefuCounters;
@@ -172,6 +174,7 @@ async function measure(
   const support = kefu ? await kefu.supportPids() : { postgres: [] };
   const before = {
     server: processCpuMs(serverPid) ?? 0,
+    worker: kefu?.workerPid ? (processCpuMs(kefu.workerPid) ?? 0) : 0,
     postgres: totalCpuMs(support.postgres),
     redis: support.redis ? (processCpuMs(support.redis) ?? 0) : 0,
     loadGenerator: process.cpuUsage(),
@@ -188,6 +191,7 @@ async function measure(
     wrapped: cursor.wrapped,
     cpuMsPerRequest: {
       server: perRequest((processCpuMs(serverPid) ?? 0) - before.server),
+      ...(kefu?.workerPid ? { worker: perRequest((processCpuMs(kefu.workerPid) ?? 0) - before.worker) } : {}),
       ...(support.postgres.length ? { postgres: perRequest(totalCpuMs(support.postgres) - before.postgres) } : {}),
       ...(support.redis ? { redis: perRequest((processCpuMs(support.redis) ?? 0) - before.redis) } : {}),
       loadGenerator: perRequest((loadGeneratorUsage.user + loadGeneratorUsage.system) / 1000),
@@ -247,7 +251,7 @@ interface TargetSummary {
   processingMeanMs?: number;
   startS?: number;
   /** Medians of CPU ms per request. */
-  cpuMsPerRequest: { server: number; postgres?: number; redis?: number; loadGenerator: number };
+  cpuMsPerRequest: { server: number; worker?: number; postgres?: number; redis?: number; loadGenerator: number };
 }
 
 function summarise(measurements: Measurement[]): TargetSummary {
@@ -267,6 +271,9 @@ function summarise(measurements: Measurement[]): TargetSummary {
     wrapped: sum((m) => m.wrapped),
     cpuMsPerRequest: {
       server: round2(median(measurements.map((m) => m.cpuMsPerRequest.server))),
+      ...(measurements.every((m) => m.cpuMsPerRequest.worker !== undefined)
+        ? { worker: round2(median(measurements.map((m) => m.cpuMsPerRequest.worker!))) }
+        : {}),
       ...(measurements.every((m) => m.cpuMsPerRequest.postgres !== undefined)
         ? { postgres: round2(median(measurements.map((m) => m.cpuMsPerRequest.postgres!))) }
         : {}),
@@ -332,7 +339,7 @@ async function main() {
         workDir,
         apiBaseUrl: api.url,
         logLevel: settings.logLevel,
-        role: settings.role,
+        topology: settings.topology,
         postgresUrl: args['postgres-url']!,
         redisBaseUrl: args['redis-url']!,
       });
@@ -341,7 +348,15 @@ async function main() {
       log(`  ${mode} template ready in ${(await harness.prepare()).toFixed(1)} s`);
     }
 
-    const targets: TargetName[] = ['ceiling', 'peer', ...settings.modes.flatMap((mode) => [`kefu-${mode}-ack` as const, `kefu-${mode}-passive` as const])];
+    const targets: TargetName[] = [
+      'ceiling',
+      'peer',
+      ...settings.modes.flatMap((mode) => [
+        `kefu-${mode}-ack` as const,
+        `kefu-${mode}-passive` as const,
+        ...(mode === 'production' && settings.topology === 'split' ? [`kefu-${mode}-ack-all` as const] : []),
+      ]),
+    ];
     let pool: Payload[] = [];
     let poolBuiltAt = 0;
     for (let round = 1; round <= settings.rounds; round += 1) {
@@ -358,7 +373,8 @@ async function main() {
           measurements.push(await measure(round, target, server.url, pool, server.child.pid!));
           continue;
         }
-        const [, mode, variant] = target.split('-') as [string, KefuMode, KefuVariant];
+        const [, mode, ...rest] = target.split('-') as [string, KefuMode, ...string[]];
+        const variant = rest.join('-') as KefuVariant;
         const kefu = await harnesses.get(mode)!.start(variant);
         try {
           measurements.push(await measure(round, target, kefu.url, pool, kefu.pid, kefu));
@@ -372,7 +388,7 @@ async function main() {
       const mode: KefuMode = settings.modes.includes('production') ? 'production' : settings.modes[0]!;
       const profileDir = join(workDir, 'cpu-profile');
       const kefu = await harnesses.get(mode)!.start('ack', { cpuProfDir: profileDir });
-      if (performance.now() - poolBuiltAt > poolMaxAgeMs) pool = generatePayloads(settings.poolSize);
+      if (pool.length === 0 || performance.now() - poolBuiltAt > poolMaxAgeMs) pool = generatePayloads(settings.poolSize);
       try {
         await measure(0, `kefu-${mode}-ack`, kefu.url, pool, kefu.pid, kefu);
       } finally {
@@ -460,7 +476,7 @@ function appendResults(file: string, output: {
   const cpuOf = (t: TargetSummary) => {
     if (t.rps === 0) return '—';
     const c = t.cpuMsPerRequest;
-    return [`${c.server}`, c.postgres !== undefined ? `+ PG ${c.postgres}` : '', c.redis !== undefined ? `+ Redis ${c.redis}` : ''].filter(Boolean).join(' ');
+    return [c.worker !== undefined ? `web ${c.server} + worker ${c.worker}` : `${c.server}`, c.postgres !== undefined ? `+ PG ${c.postgres}` : '', c.redis !== undefined ? `+ Redis ${c.redis}` : ''].filter(Boolean).join(' ');
   };
   const ms = (value: number) => (Number.isFinite(value) ? String(value) : 'none completed');
   const row = (label: string, t: TargetSummary, ratios: { ceiling: boolean; peer: boolean } = { ceiling: true, peer: true }) =>
@@ -479,17 +495,24 @@ function appendResults(file: string, output: {
       'all targets get the same callbacks in a round. Every answer is checked as WeChat reads it (`success`/empty, or an encrypted reply that must verify and decrypt).',
     '',
     '- **ceiling**: bare Koa answering `success` (no verification). **peer**: node-webot `wechat` 2.1.0 in the same Koa (connect bridge), safe mode, handler `res.reply(\'\')`; it checks `msg_signature` and decrypts (not the plain `signature`, the timestamp window or the AppID).',
-    `- **Kefu** = \`node bin/kefu.mjs start\` as a child process, KEFU_ROLE=all (pipeline + outbox in the same process, answers sent to a stand-in WeChat API child), LOG_LEVEL=${output.settings.logLevel} to a file, fresh database per run. ` +
+    `- **Kefu** = \`node bin/kefu.mjs start\` as child processes (answers sent to a stand-in WeChat API child), LOG_LEVEL=${output.settings.logLevel} to a file, fresh database per run. ` +
+      (output.settings.topology === 'split'
+        ? 'Production mode: a KEFU_ROLE=web process takes the webhooks and a separate KEFU_ROLE=worker process runs pipeline + outbox (DESIGN\'s scale-out shape); ' +
+          'throughput, latency and the first CPU figure are the web process\'s, "worker" is the worker\'s CPU per webhook; "one process" = KEFU_ROLE=all, for information. '
+        : '') +
+      'Embedded mode: one KEFU_ROLE=all process (pipeline + outbox in the same process and the same single-connection PGlite). ' +
       '**ingress** = `passiveReplyBudgetMs: 0` (verify, decrypt, parse, dedupe, persist, enqueue, ack `success`); **passive** = default budget 3000 ms (the answer rides in the HTTP response) — for information.',
     '- All servers and the load generator share the 2 cores; the load generator is one process. "CPU ms per request" is /proc utime+stime of the ' +
       'server process (all threads) over the measured run ÷ requests, plus the PostgreSQL backends of its database and the (shared) redis-server in production mode — ' +
       'less sensitive to the other tenants of the machine than req/s.',
-    ...(output.settings.role !== 'all' ? [`- **Diagnostic run: KEFU_ROLE=${output.settings.role}** (no pipeline in the Kefu process).`] : []),
+    ...(output.settings.topology === 'web' ? ['- **Diagnostic run: KEFU_ROLE=web only** (no pipeline anywhere).'] : []),
+    ...(output.settings.topology === 'all' ? ['- Production mode ran as one KEFU_ROLE=all process.'] : []),
     '',
   ];
   for (const [mode, result] of Object.entries(output.modes)) {
     const ack = targets[`kefu-${mode}-ack`]!;
     const passive = targets[`kefu-${mode}-passive`];
+    const onePro = targets[`kefu-${mode}-ack-all`];
     lines.push(
       `### ${mode === 'embedded' ? 'Embedded mode (PGlite, in-process queue)' : 'Production mode (PostgreSQL + Redis/BullMQ)'}`,
       '',
@@ -497,7 +520,8 @@ function appendResults(file: string, output: {
       '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
       row('ceiling (bare Koa `success`)', ceiling, { ceiling: false, peer: false }),
       row('peer (node-webot `wechat`)', peer, { ceiling: true, peer: false }),
-      row('**Kefu ingress** (ack)', ack),
+      row(mode === 'production' && output.settings.topology === 'split' ? '**Kefu ingress** (ack; web + worker processes)' : '**Kefu ingress** (ack)', ack),
+      ...(onePro ? [row('Kefu ingress, one process (KEFU_ROLE=all)', onePro)] : []),
       ...(passive ? [row(`Kefu passive reply (${passive.replied} of ${passive.replied + passive.acknowledged} answered in-band)`, passive)] : []),
       '',
       `Kefu ingress: every acknowledged callback stored: ${ack.persistedAll ? 'yes' : 'NO'} (checked against /metrics); ` +

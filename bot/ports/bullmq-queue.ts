@@ -25,6 +25,7 @@ import {
   UnrecoverableJobError,
   type Job,
   type JobFailedListener,
+  type JobOptions,
   type Queue,
   type QueueFactory,
 } from './queue.ts';
@@ -83,6 +84,13 @@ const toJob = (job: KefuBullJob, attempt: number): Job => ({
   attempt,
 });
 
+const bullOptions = (options: JobOptions) => ({
+  ...(options.jobId === undefined ? {} : { jobId: encodeJobId(options.jobId) }),
+  delay: options.delayMs ?? 0,
+  attempts: options.attempts ?? defaultAttempts,
+  backoff: { type: 'exponential' as const, delay: options.backoffMs ?? defaultBackoffMs },
+});
+
 /** The queues of production mode, on Redis. */
 export function createBullmqQueueFactory(options: BullmqQueueFactoryOptions): QueueFactory {
   const queues = new Set<Queue>();
@@ -116,12 +124,12 @@ function createBullmqQueue(name: string, options: BullmqQueueFactoryOptions): Qu
   return {
     name,
     async add(jobName, data, jobOptions = {}) {
-      await queue.add(jobName, data, {
-        ...(jobOptions.jobId === undefined ? {} : { jobId: encodeJobId(jobOptions.jobId) }),
-        delay: jobOptions.delayMs ?? 0,
-        attempts: jobOptions.attempts ?? defaultAttempts,
-        backoff: { type: 'exponential', delay: jobOptions.backoffMs ?? defaultBackoffMs },
-      });
+      await queue.add(jobName, data, bullOptions(jobOptions));
+    },
+    async addBulk(bulk) {
+      if (bulk.length === 0) return;
+      // One MULTI for all; BullMQ's add script keeps an existing job id, repeated ones included.
+      await queue.addBulk(bulk.map((job) => ({ name: job.name, data: job.data, opts: bullOptions(job.options ?? {}) })));
     },
     async process(handler, workerOptions = {}) {
       if (worker) throw new KefuError('queue_already_processing', `queue ${name} is already processing`);

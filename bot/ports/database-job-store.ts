@@ -35,20 +35,26 @@ const owned = (row: JobRow): SQL | undefined =>
 /** The statements of one queue. */
 export function createJobStore(db: Database, queue: string) {
   return {
-    /** Insert unless a job with the same key is waiting or active (the partial unique index). */
-    async insert(job: NewJob): Promise<void> {
+    /**
+     * Insert unless a job with the same key is waiting or active (the partial unique index); of
+     * several jobs with one key in `batch`, the first is kept. One statement for the whole batch.
+     */
+    async insert(batch: readonly NewJob[]): Promise<void> {
+      if (batch.length === 0) return;
       await db
         .insert(jobs)
-        .values({
-          queue: job.queue,
-          name: job.name,
-          jobKey: job.jobKey,
-          data: job.data,
-          status: 'waiting',
-          maxAttempts: job.maxAttempts,
-          backoffMs: job.backoffMs,
-          runAt: fromNow(job.delayMs),
-        })
+        .values(
+          batch.map((job) => ({
+            queue: job.queue,
+            name: job.name,
+            jobKey: job.jobKey,
+            data: job.data,
+            status: 'waiting' as const,
+            maxAttempts: job.maxAttempts,
+            backoffMs: job.backoffMs,
+            runAt: fromNow(job.delayMs),
+          })),
+        )
         .onConflictDoNothing({ target: [jobs.queue, jobs.jobKey], where: sql`status in ('waiting', 'active')` });
     },
 

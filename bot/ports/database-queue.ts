@@ -15,9 +15,9 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { KefuError } from '../errors.ts';
 import type { Database } from '../storage/database.ts';
-import { createJobStore } from './database-job-store.ts';
+import { createJobStore, type NewJob } from './database-job-store.ts';
 import { startWorker, type DatabaseWorker } from './database-queue-worker.ts';
-import type { Job, JobFailedListener, Queue, QueueFactory } from './queue.ts';
+import type { BulkJob, Job, JobFailedListener, Queue, QueueFactory } from './queue.ts';
 import { consoleQueueLogger, type QueueLogger } from './queue-logger.ts';
 
 /** Options of `createDatabaseQueueFactory`. */
@@ -45,6 +45,16 @@ function wakeChannel(db: Database): EventEmitter {
   }
   return channel;
 }
+
+const newJob = (queue: string, job: BulkJob): NewJob => ({
+  queue,
+  name: job.name,
+  jobKey: job.options?.jobId ?? randomUUID(),
+  data: job.data,
+  maxAttempts: job.options?.attempts ?? defaultAttempts,
+  backoffMs: job.options?.backoffMs ?? defaultBackoffMs,
+  delayMs: job.options?.delayMs ?? 0,
+});
 
 /** The queues of embedded mode, stored in `db`. The factory does not close `db`. */
 export function createDatabaseQueueFactory(options: DatabaseQueueFactoryOptions): QueueFactory {
@@ -96,17 +106,13 @@ function createDatabaseQueue(name: string, options: DatabaseQueueFactoryOptions)
   return {
     name,
     async add(jobName, data, jobOptions = {}) {
-      const delayMs = jobOptions.delayMs ?? 0;
-      await store.insert({
-        queue: name,
-        name: jobName,
-        jobKey: jobOptions.jobId ?? randomUUID(),
-        data,
-        maxAttempts: jobOptions.attempts ?? defaultAttempts,
-        backoffMs: jobOptions.backoffMs ?? defaultBackoffMs,
-        delayMs,
-      });
-      wakeWorkers(delayMs);
+      await store.insert([newJob(name, { name: jobName, data, options: jobOptions })]);
+      wakeWorkers(jobOptions.delayMs ?? 0);
+    },
+    async addBulk(bulk) {
+      if (bulk.length === 0) return;
+      await store.insert(bulk.map((job) => newJob(name, job)));
+      for (const delayMs of new Set(bulk.map((job) => job.options?.delayMs ?? 0))) wakeWorkers(delayMs);
     },
     async process(handler, workerOptions = {}) {
       if (worker) throw new KefuError('queue_already_processing', `queue ${name} is already processing`);

@@ -102,6 +102,25 @@ export function describeQueueContract(
       expect(runs).toEqual([{ n: 1 }, { n: 3 }]);
     });
 
+    test('addBulk adds each job once: a jobId repeated in the bulk or already waiting is a no-op', async () => {
+      const queue = harness.factory.create(queueName);
+      await queue.add('bulk', { n: 0 }, { jobId: 'a:1', delayMs: 100 });
+      await queue.addBulk([
+        { name: 'bulk', data: { n: 1 }, options: { jobId: 'a:1', delayMs: 100 } },
+        { name: 'bulk', data: { n: 2 }, options: { jobId: 'b', delayMs: 100 } },
+        { name: 'bulk', data: { n: 3 }, options: { jobId: 'b', delayMs: 100 } },
+        { name: 'bulk', data: { n: 4 }, options: { delayMs: 100 } },
+      ]);
+      await queue.addBulk([]);
+      expect(await queue.count()).toBe(3);
+      const runs: Job[] = [];
+      await queue.process(async (job) => void runs.push(job));
+      await waitFor(() => runs.length === 3);
+      await sleep(100);
+      expect(runs.map((job) => job.data.n).sort()).toEqual([0, 2, 4]);
+      expect(runs.map((job) => job.id)).toEqual(expect.arrayContaining(['a:1', 'b']));
+    });
+
     test('a failing job is retried with exponential back-off, then reported once', async () => {
       const queue = harness.factory.create(queueName);
       const startedAt: number[] = [];

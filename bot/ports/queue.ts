@@ -22,6 +22,13 @@ export interface JobOptions {
   backoffMs?: number;
 }
 
+/** One job of `Queue.addBulk`. */
+export interface BulkJob {
+  name: string;
+  data: JobData;
+  options?: JobOptions;
+}
+
 /** A job as its handler sees it. */
 export interface Job {
   id: string;
@@ -52,6 +59,11 @@ export interface Queue {
   /** The queue's name (one queue per kind of work: `process`, `outbox`). */
   readonly name: string;
   add(name: string, data: JobData, options?: JobOptions): Promise<void>;
+  /**
+   * Add several jobs in one round trip, each as `add` would (a `jobId` already waiting, delayed
+   * or active — or repeated within `jobs` — is added once).
+   */
+  addBulk(jobs: readonly BulkJob[]): Promise<void>;
   /** Start running jobs in this process. Call at most once per queue object. */
   process(handler: JobHandler, options?: QueueWorkerOptions): Promise<void>;
   onFailed(listener: JobFailedListener): void;

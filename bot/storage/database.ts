@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
+import { attachSqlRunner, pgliteRunner, pgRunner } from './sql-runner.ts';
 
 export type Schema = typeof schema;
 /** One type for both drivers: repositories never know which one they run on. */
@@ -65,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
+    attachSqlRunner(db as unknown as Database, pgliteRunner(client));
     return {
       db: db as unknown as Database,
       driver: 'pglite',
@@ -83,6 +85,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   pool.on('error', options.onIdleError ?? ((error) => process.stderr.write(`kefu: idle database connection lost: ${error.message}\n`)));
   const db = drizzle(pool, { schema });
   await migrate(db, { migrationsFolder });
+  attachSqlRunner(db as unknown as Database, pgRunner(pool));
   return {
     db: db as unknown as Database,
     driver: 'postgres',

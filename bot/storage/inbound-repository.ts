@@ -1,12 +1,14 @@
 /**
- * Durable intake of inbound messages: contact + identity, conversation and the message row, in one
- * transaction, deduplicated on the platform message id. This is what ingress writes before it
- * acknowledges a webhook.
+ * Durable intake of inbound messages — contact + identity, conversation and the message row,
+ * deduplicated on the platform message id; what ingress writes before it acknowledges a webhook
+ * (the statements are in `inbound-batch-store.ts`) — and the reads of the pipeline's side.
  */
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt } from 'drizzle-orm';
 import type { InboundMessage } from '../model.ts';
 import type { Database } from './database.ts';
-import { contacts, conversations, identities, messages, participants } from './schema.ts';
+import { storeInboundBatch } from './inbound-batch-store.ts';
+import { conversations, messages } from './schema.ts';
+import { sqlRunnerOf } from './sql-runner.ts';
 
 export interface PersistInboundInput {
   workspaceId: string;
@@ -27,121 +29,13 @@ export type MessageRow = typeof messages.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 
 /**
- * Store an inbound message unless already stored; returns ids either way.
- *
- * Three round trips for a returning customer (identity, conversation, message) and no
- * transaction: each step is idempotent on its own unique key, and the message insert — the one
- * that matters — is a single atomic statement deduplicated on the platform message id. A failure
- * between steps leaves at most an empty contact or conversation, never a half-stored message; the
- * webhook then answers 503 and the platform retries. (The bench showed the previous 8-statement
- * transaction was ~60 % of ingress cost.)
+ * Store an inbound message unless already stored; returns ids either way. A batch of one of
+ * `storeInboundBatch` (see there for the statements and why there is no transaction); ingress
+ * groups concurrent webhooks' messages through `inbound-intake.ts` instead.
  */
 export async function persistInbound(db: Database, input: PersistInboundInput): Promise<PersistedInbound> {
-  const { workspaceId, channelAccountId, message } = input;
-  const contactId = await ensureContact(db, input);
-  const [conversation] = await db
-    .insert(conversations)
-    .values({
-      workspaceId,
-      channelAccountId,
-      platformThreadId: message.platformThreadId,
-      kind: message.conversationKind,
-      lastInboundAt: message.sentAt,
-    })
-    .onConflictDoUpdate({
-      target: [conversations.channelAccountId, conversations.platformThreadId],
-      set: { lastInboundAt: message.sentAt, updatedAt: sql`now()` },
-    })
-    .returning({ id: conversations.id });
-  const conversationId = conversation!.id;
-
-  if (message.conversationKind === 'group') {
-    await db
-      .insert(participants)
-      .values({ conversationId, platformUserId: message.platformUserId, workspaceId, contactId, role: 'customer' })
-      .onConflictDoNothing();
-  }
-
-  const inserted = await db
-    .insert(messages)
-    .values({
-      workspaceId,
-      conversationId,
-      channelAccountId,
-      direction: 'inbound',
-      authorKind: 'contact',
-      contactId,
-      platformUserId: message.platformUserId,
-      platformMessageId: message.platformMessageId,
-      parts: message.parts,
-      mentions: message.mentions,
-      mentionsBot: message.mentionsBot,
-      fromSelf: message.fromSelf,
-      processingStatus: 'received',
-      raw: message.raw as object,
-      traceId: input.traceId,
-      createdAt: new Date(),
-    })
-    .onConflictDoNothing({ target: [messages.channelAccountId, messages.direction, messages.platformMessageId] })
-    .returning({ id: messages.id });
-  if (inserted[0]) return { messageId: inserted[0].id, conversationId, contactId, duplicate: false };
-  // Already stored: a platform retry, or a concurrent delivery of the same message won the insert.
-  const existing = await findInbound(db, channelAccountId, message.platformMessageId);
-  return { ...existing!, duplicate: true };
-}
-
-async function findInbound(db: Database, channelAccountId: string, platformMessageId: string) {
-  const [row] = await db
-    .select({ messageId: messages.id, conversationId: messages.conversationId, contactId: messages.contactId })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.channelAccountId, channelAccountId),
-        eq(messages.direction, 'inbound'),
-        eq(messages.platformMessageId, platformMessageId),
-      ),
-    )
-    .limit(1);
-  return row ? { messageId: row.messageId, conversationId: row.conversationId, contactId: row.contactId ?? '' } : undefined;
-}
-
-/** The contact behind a platform user: by identity, else by unionid in the workspace, else new. */
-async function ensureContact(db: Database, input: PersistInboundInput): Promise<string> {
-  const { workspaceId, channelAccountId, message } = input;
-  const [identity] = await db
-    .select({ contactId: identities.contactId })
-    .from(identities)
-    .where(and(eq(identities.channelAccountId, channelAccountId), eq(identities.platformUserId, message.platformUserId)))
-    .limit(1);
-  if (identity) return identity.contactId;
-
-  let contactId: string | undefined;
-  if (message.unionId) {
-    const [sameUnion] = await db
-      .select({ contactId: identities.contactId })
-      .from(identities)
-      .where(and(eq(identities.workspaceId, workspaceId), eq(identities.unionId, message.unionId)))
-      .limit(1);
-    contactId = sameUnion?.contactId;
-  }
-  if (!contactId) {
-    const [contact] = await db
-      .insert(contacts)
-      .values({ workspaceId, displayName: message.displayName ?? null })
-      .returning({ id: contacts.id });
-    contactId = contact!.id;
-  }
-  await db
-    .insert(identities)
-    .values({
-      workspaceId,
-      contactId,
-      channelAccountId,
-      platformUserId: message.platformUserId,
-      unionId: message.unionId ?? null,
-    })
-    .onConflictDoNothing();
-  return contactId;
+  const [stored] = await storeInboundBatch(sqlRunnerOf(db), [input]);
+  return stored!;
 }
 
 /** Inbound messages of a conversation not yet through the pipeline, oldest first. */
