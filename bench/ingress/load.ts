@@ -78,6 +78,8 @@ export async function runLoad(options: {
   cursor: PayloadCursor;
   connections: number;
   durationS: number;
+  /** Fixed arrival rate over all connections (req/s); omitted = as fast as the target answers. */
+  rate?: number;
 }): Promise<LoadResult> {
   const checks: Checks = { acknowledged: 0, replied: 0, invalid: 0, samples: [] };
   const { cursor } = options;
@@ -87,6 +89,7 @@ export async function runLoad(options: {
         url: options.baseUrl,
         connections: options.connections,
         duration: options.durationS,
+        ...(options.rate ? { overallRate: options.rate } : {}),
         timeout: 10,
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
