@@ -76,15 +76,20 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     const onClose = () => {
       if (!ctx.res.writableFinished) closed.abort();
     };
-    if (socket.destroyed) closed.abort();
+    // A client that gave up may show it first as the end of its side of the connection (FIN),
+    // before the socket is destroyed: a reply written then would count as sent yet be lost.
+    const gone = () => socket.destroyed || socket.readableEnded;
+    if (gone()) closed.abort();
     ctx.res.once('close', onClose);
     socket.once('close', onClose);
+    socket.once('end', onClose);
     const response = await handleWebhookCall(options.ingress, type as ChannelType, ctx.params.account!, request, { closed: closed.signal });
     if (response.undelivered) {
       const { undelivered, delivered } = response;
       ctx.res.off('close', onClose);
       socket.off('close', onClose);
-      if (closed.signal.aborted || socket.destroyed) {
+      socket.off('end', onClose);
+      if (closed.signal.aborted || gone()) {
         // Gone while we claimed the reply: it must go through the API.
         await undelivered();
         return;
@@ -98,6 +103,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     } else {
       ctx.res.off('close', onClose);
       socket.off('close', onClose);
+      socket.off('end', onClose);
     }
     ctx.status = response.status;
     ctx.type = response.contentType ?? 'text/plain';
