@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { directTextMessage } from '../test/support/inbound-message.ts';
 import { createTestDatabase, testDrivers } from '../test/support/services.ts';
 import { InboundStoreError } from './errors.ts';
 import { createInboundIntake, type InboundIntake } from './inbound-intake.ts';
@@ -17,19 +18,8 @@ import { channelAccounts, messages, workspaces } from './storage/schema.ts';
 import { sqlRunnerOf, type SqlRunner } from './storage/sql-runner.ts';
 
 let counter = 0;
-const inbound = (user: string, overrides: Partial<InboundMessage> = {}): InboundMessage => ({
-  platformMessageId: `m${Date.now()}-${(counter += 1)}`,
-  platformUserId: user,
-  platformThreadId: user,
-  conversationKind: 'direct',
-  fromSelf: false,
-  mentions: [],
-  mentionsBot: false,
-  parts: [{ type: 'text', text: `第${counter}条` }],
-  sentAt: new Date(),
-  raw: { MsgId: String(counter) },
-  ...overrides,
-});
+const inbound = (user: string, overrides: Partial<InboundMessage> = {}): InboundMessage =>
+  directTextMessage(user, `第${(counter += 1)}条`, overrides);
 
 describe.each(await testDrivers())('inbound intake on %s', (driver) => {
   let database: DatabaseHandle;

@@ -5,27 +5,15 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { directTextMessage } from '../../test/support/inbound-message.ts';
 import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
-import type { InboundMessage } from '../model.ts';
 import { recentTurns } from './conversation-history.ts';
 import type { DatabaseHandle } from './database.ts';
 import { persistInbound } from './inbound-repository.ts';
 import { completeInbound } from './outbox-repository.ts';
 import { channelAccounts, messages, workspaces } from './schema.ts';
 
-let counter = 0;
-const inbound = (user: string, text: string): InboundMessage => ({
-  platformMessageId: `h${Date.now()}${(counter += 1)}`,
-  platformUserId: user,
-  platformThreadId: user,
-  conversationKind: 'direct',
-  fromSelf: false,
-  mentions: [],
-  mentionsBot: false,
-  parts: [{ type: 'text', text }],
-  sentAt: new Date(),
-  raw: {},
-});
+const inbound = directTextMessage;
 
 describe.each(await testDrivers())('recentTurns on %s', (driver) => {
   let database: DatabaseHandle;
