@@ -20,7 +20,7 @@ import { createEmbeddingStore } from '../knowledge/dense/embedding-store.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
 import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
 import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.ts';
-import { ChannelRegistry } from './channel-registry.ts';
+import { ChannelRegistry, defaultSendsPerMinute } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
 import { createInboundIntake } from './inbound-intake.ts';
@@ -119,7 +119,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
         adapter: createAdapter(channel, { cache, lock }),
         workspaceId: channel.workspace ?? config.defaultWorkspaceId,
         passiveReplyBudgetMs: channel.passiveReplyBudgetMs ?? 3000,
-        sendsPerMinute: 600,
+        sendsPerMinute: channel.sendsPerMinute ?? defaultSendsPerMinute,
       });
     }
     closers.push(() => channels.close());

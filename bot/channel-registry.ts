@@ -5,6 +5,14 @@
 import type { ChannelAdapter } from '../adapters/types.ts';
 import type { ChannelType } from './model.ts';
 
+/**
+ * API sends per minute per account when a channel sets no `sendsPerMinute`. The platforms publish
+ * daily quotas (an Official Account's customer-service API: 500 000 a day) rather than a per-minute
+ * figure, so this is a guard against a runaway loop, not a platform number; raise it for a busy
+ * account whose answers often miss the passive-reply budget.
+ */
+export const defaultSendsPerMinute = 600;
+
 export interface ChannelEntry {
   adapter: ChannelAdapter;
   workspaceId: string;

@@ -37,6 +37,8 @@ const channelSchema = z.looseObject({
   name: z.string().optional(),
   /** Time the webhook may wait for the answer to reply passively (ms, below the platform deadline). */
   passiveReplyBudgetMs: z.number().int().min(0).max(4500).optional(),
+  /** Most replies sent through the platform's API per minute for this account (the outbox's limit). */
+  sendsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 /** A regular-expression source that compiles with the flags rules use (`iu`). */

@@ -64,8 +64,9 @@ export function createOutboxSender(deps: OutboxDependencies): JobHandler {
           }
         }
         const minute = Math.floor(now() / 60_000);
-        if ((await deps.cache.increment(`rate:${entry.adapter.accountId}:${minute}`, 61_000)) > entry.sendsPerMinute) {
-          throw new RetryLaterError((minute + 1) * 60_000 - now(), 'account send rate limit');
+        const used = await deps.cache.increment(`rate:${entry.adapter.accountId}:${minute}`, 61_000);
+        if (used > entry.sendsPerMinute) {
+          throw new RetryLaterError(throttledDelayMs(used, entry.sendsPerMinute, now()), 'account send rate limit');
         }
         if (!(await claimForSending(deps.db, message.id))) continue;
         try {
@@ -91,4 +92,18 @@ export function createOutboxSender(deps: OutboxDependencies): JobHandler {
       await deps.lock.release(lockKey, token);
     }
   };
+}
+
+/**
+ * How long a send refused by the per-minute limit waits: the try that made the count `used` is
+ * `used - limit`-th in line, so it comes back at its own slot of a later minute (`limit` slots a
+ * minute, evenly spaced) instead of every refused conversation retrying at the next minute's first
+ * millisecond and being refused again, all but `limit` of them, minute after minute.
+ */
+export function throttledDelayMs(used: number, limit: number, nowMs: number): number {
+  const place = used - limit - 1;
+  const minutesAhead = Math.floor(place / limit);
+  const slotMs = Math.floor(((place % limit) * 60_000) / limit);
+  const nextMinuteStart = (Math.floor(nowMs / 60_000) + 1) * 60_000;
+  return nextMinuteStart + minutesAhead * 60_000 + slotMs - nowMs;
 }

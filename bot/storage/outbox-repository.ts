@@ -157,20 +157,14 @@ export async function replyWindowUsage(
   conversationId: string,
   platformUserId: string,
 ): Promise<{ lastInboundAt?: Date; apiSendsSince: number }> {
-  const [last] = await db
-    .select({ at: sql<Date>`max(${messages.createdAt})` })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'inbound'),
-        eq(messages.platformUserId, platformUserId),
-      ),
-    );
-  const lastInboundAt = last?.at ? new Date(last.at) : undefined;
-  if (!lastInboundAt) return { apiSendsSince: 0 };
-  const [sent] = await db
-    .select({ n: count() })
+  // One round trip: the customer's last message time, and the API sends since (none when null).
+  const lastInbound = sql`(select max(${messages.createdAt}) from ${messages} where ${and(
+    eq(messages.conversationId, conversationId),
+    eq(messages.direction, 'inbound'),
+    eq(messages.platformUserId, platformUserId),
+  )})`;
+  const [row] = await db
+    .select({ at: sql<Date | string | null>`${lastInbound}`, n: count() })
     .from(messages)
     .where(
       and(
@@ -178,10 +172,11 @@ export async function replyWindowUsage(
         eq(messages.direction, 'outbound'),
         eq(messages.deliveryStatus, 'sent'),
         eq(messages.deliveryVia, 'api'),
-        gte(messages.sentAt, lastInboundAt),
+        gte(messages.sentAt, lastInbound),
       ),
     );
-  return { lastInboundAt, apiSendsSince: Number(sent?.n ?? 0) };
+  if (!row?.at) return { apiSendsSince: 0 };
+  return { lastInboundAt: new Date(row.at), apiSendsSince: Number(row.n) };
 }
 
 /** Conversations with outbound messages created before `before` and not yet delivered (crash recovery). */
