@@ -45,6 +45,34 @@ export type DatabaseOptions =
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/** `pg_advisory_lock` key held while migrating (the bytes of "kefu-mig"): one migrator at a time. */
+const migrationLockKey = 0x6b6566752d6d6967n;
+
+/**
+ * Run `migrate` on one connection holding a session advisory lock, so processes starting together
+ * on a fresh database (a web and a worker process, several replicas) migrate one after the other:
+ * the first applies the migrations, the others wait and then find nothing to do, instead of racing
+ * on `create table` and crashing.
+ */
+async function migrateExclusively(pool: import('pg').Pool, migrate: (client: import('pg').PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  let failed: unknown;
+  try {
+    await client.query('select pg_advisory_lock($1)', [migrationLockKey.toString()]);
+    try {
+      await migrate(client);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [migrationLockKey.toString()]);
+    }
+  } catch (error) {
+    failed = error;
+    throw error;
+  } finally {
+    // A connection whose unlock failed may still hold the lock: close it rather than pool it.
+    client.release(failed instanceof Error ? failed : undefined);
+  }
+}
+
 /** Open the database and bring its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.driver === 'pglite') {
@@ -84,7 +112,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const pool = new pg.default.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
   pool.on('error', options.onIdleError ?? ((error) => process.stderr.write(`kefu: idle database connection lost: ${error.message}\n`)));
   const db = drizzle(pool, { schema });
-  await migrate(db, { migrationsFolder });
+  try {
+    await migrateExclusively(pool, (client) => migrate(drizzle(client, { schema }), { migrationsFolder }));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   attachSqlRunner(db as unknown as Database, pgRunner(pool));
   return {
     db: db as unknown as Database,
