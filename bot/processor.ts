@@ -41,12 +41,18 @@ export function createConversationProcessor(deps: ProcessorDependencies): JobHan
     // again shortly in case it finished its batch just before our message was stored.
     if (!token) throw new RetryLaterError(100, `conversation ${conversationId} busy`);
     try {
+      // The lease is renewed before a message once a third of it has passed (not before every
+      // message: a one-message job would pay a round trip to renew a lease it has just taken).
+      let renewedAt = Date.now();
       for (;;) {
         const pending = await pendingInbound(deps.db, conversationId);
         if (pending.length === 0) break;
         for (const message of pending) {
-          if (!(await deps.lock.extend(lockKey, token, leaseMs))) {
-            throw new RetryLaterError(100, `lost the lease on conversation ${conversationId}`);
+          if (Date.now() - renewedAt > leaseMs / 3) {
+            if (!(await deps.lock.extend(lockKey, token, leaseMs))) {
+              throw new RetryLaterError(100, `lost the lease on conversation ${conversationId}`);
+            }
+            renewedAt = Date.now();
           }
           await processOne(deps, message);
         }

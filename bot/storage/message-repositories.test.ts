@@ -73,12 +73,25 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
   test('completing a message twice writes its replies once', async () => {
     const stored = await persist(inbound({ platformUserId: 'done-user', platformThreadId: 'done-user' }));
     const [row] = await pendingInbound(database.db, stored.conversationId);
-    const replies = [{ parts: [{ type: 'text' as const, text: '答' }], intent: 'faq', citations: [{ id: 'hours', title: '营业时间' }] }];
+    const replies = [
+      { parts: [{ type: 'text' as const, text: '答' }], intent: 'faq', confidence: 0.75, citations: [{ id: 'hours', title: '营业时间' }] },
+      { parts: [{ type: 'text' as const, text: '二' }], mentions: ['staff-1'] },
+      { parts: [{ type: 'text' as const, text: '三' }] },
+    ];
     expect(await completeInbound(database.db, { inbound: row!, replies, outcome: 'processed' })).toBe(true);
     expect(await completeInbound(database.db, { inbound: row!, replies, outcome: 'processed' })).toBe(false);
     const outbound = await undeliveredOutbound(database.db, stored.conversationId);
-    expect(outbound).toHaveLength(1);
-    expect(outbound[0]).toMatchObject({ replyToId: row!.id, deliveryStatus: 'queued', intent: 'faq', citations: [{ id: 'hours', title: '营业时间' }] });
+    expect(outbound.map((message) => message.parts)).toEqual(replies.map((reply) => reply.parts));
+    expect(outbound[0]).toMatchObject({
+      replyToId: row!.id,
+      deliveryStatus: 'queued',
+      direction: 'outbound',
+      platformUserId: 'done-user',
+      intent: 'faq',
+      confidence: 0.75,
+      citations: [{ id: 'hours', title: '营业时间' }],
+    });
+    expect(outbound[1]).toMatchObject({ mentions: ['staff-1'], intent: null, citations: null });
     expect(await pendingInbound(database.db, stored.conversationId)).toHaveLength(0);
   });
 

@@ -8,7 +8,8 @@ import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { OutboundReply } from '../model.ts';
 import type { Database } from './database.ts';
 import type { MessageRow } from './inbound-repository.ts';
-import { conversations, messages } from './schema.ts';
+import { messages } from './schema.ts';
+import { sqlRunnerOf, type SqlStatement } from './sql-runner.ts';
 
 export interface CompleteInboundInput {
   inbound: Pick<MessageRow, 'id' | 'workspaceId' | 'conversationId' | 'channelAccountId' | 'platformUserId' | 'traceId'>;
@@ -17,43 +18,52 @@ export interface CompleteInboundInput {
   outcome: 'processed' | 'ignored';
 }
 
+// One statement, so atomic without a transaction (three round trips fewer than BEGIN … COMMIT):
+// the mark, the replies — inserted only if the mark took, in the pipeline's order (ORDER BY keeps
+// the `sequence` default evaluated in that order) — and the conversation's `updated_at`.
+const completeInboundStatement: SqlStatement = {
+  name: 'kefu_complete_inbound',
+  text: `with done as (
+      update messages set processing_status = $2, processed_at = now()
+      where id = $1 and processing_status = 'received'
+      returning id, workspace_id, conversation_id, channel_account_id
+    ),
+    replies as (
+      insert into messages (workspace_id, conversation_id, channel_account_id, direction, author_kind, platform_user_id,
+        parts, mentions, reply_to_id, delivery_status, intent, confidence, citations, trace_id, created_at)
+      select done.workspace_id, done.conversation_id, done.channel_account_id, 'outbound', 'bot', $3,
+        r.parts, r.mentions, done.id, 'queued', r.intent, r.confidence, r.citations, $4, now()
+      from done, unnest($5::jsonb[], $6::jsonb[], $7::text[], $8::float8[], $9::jsonb[])
+        with ordinality as r(parts, mentions, intent, confidence, citations, position)
+      order by r.position
+      returning id
+    ),
+    touched as (
+      update conversations set updated_at = now()
+      where id = (select conversation_id from done) and exists (select 1 from replies)
+    )
+    select count(*)::int as completed from done`,
+};
+
 /**
  * Record the pipeline's replies and mark the inbound message done, atomically. Returns false (and
  * writes nothing) when the message was already completed — a retried job after a crash.
  */
 export async function completeInbound(db: Database, input: CompleteInboundInput): Promise<boolean> {
   const { inbound, replies } = input;
-  return db.transaction(async (tx) => {
-    const updated = await tx
-      .update(messages)
-      .set({ processingStatus: input.outcome, processedAt: new Date() })
-      .where(and(eq(messages.id, inbound.id), eq(messages.processingStatus, 'received')))
-      .returning({ id: messages.id });
-    if (updated.length === 0) return false;
-    if (replies.length > 0) {
-      await tx.insert(messages).values(
-        replies.map((reply) => ({
-          workspaceId: inbound.workspaceId,
-          conversationId: inbound.conversationId,
-          channelAccountId: inbound.channelAccountId,
-          direction: 'outbound' as const,
-          authorKind: 'bot' as const,
-          platformUserId: inbound.platformUserId,
-          parts: reply.parts,
-          mentions: reply.mentions ?? [],
-          replyToId: inbound.id,
-          deliveryStatus: 'queued' as const,
-          intent: reply.intent ?? null,
-          confidence: reply.confidence ?? null,
-          citations: reply.citations ?? null,
-          traceId: inbound.traceId,
-          createdAt: new Date(),
-        })),
-      );
-      await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, inbound.conversationId));
-    }
-    return true;
-  });
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  const [row] = await sqlRunnerOf(db).query<{ completed: number }>(completeInboundStatement, [
+    inbound.id,
+    input.outcome,
+    inbound.platformUserId,
+    inbound.traceId,
+    replies.map((reply) => json(reply.parts)),
+    replies.map((reply) => json(reply.mentions ?? [])),
+    replies.map((reply) => reply.intent ?? null),
+    replies.map((reply) => reply.confidence ?? null),
+    replies.map((reply) => json(reply.citations)),
+  ]);
+  return (row?.completed ?? 0) > 0;
 }
 
 /** Where an inbound message stands, for the webhook waiting to reply passively. */
