@@ -2,6 +2,7 @@
  * The outbox's per-account send limit: sends over `sendsPerMinute` wait, each for its own slot of a
  * later minute, so a burst of refused conversations comes back spread out instead of all together.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase } from '../test/support/services.ts';
 import { createRecordingAdapter } from '../test/support/recording-adapter.ts';
@@ -14,8 +15,8 @@ import { createMemoryLock } from './ports/memory-lock.ts';
 import { RetryLaterError } from './ports/queue.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { persistInbound } from './storage/inbound-repository.ts';
-import { completeInbound } from './storage/outbox-repository.ts';
-import { channelAccounts, workspaces } from './storage/schema.ts';
+import { completeInbound, undeliveredOutbound } from './storage/outbox-repository.ts';
+import { channelAccounts, messages, workspaces } from './storage/schema.ts';
 
 describe('throttledDelayMs', () => {
   const minute = 60_000;
@@ -99,5 +100,10 @@ describe('outbox send limit', () => {
     // Two sends a minute: two go now, the third at the next minute's start, the fourth 30 s later.
     expect(outcomes).toEqual(['sent', 'sent', 45_000, 75_000]);
     expect(adapter.sent.map((s) => s.target.platformUserId)).toEqual(['u1', 'u2']);
+    const [sent] = await undeliveredOutbound(database.db, conversationIds[2]!);
+    expect(sent?.deliveryStatus).toBe('queued');
+    const delivered = await database.db.select().from(messages).where(eq(messages.conversationId, conversationIds[0]!));
+    expect(delivered.find((row) => row.direction === 'outbound')).toMatchObject({ deliveryStatus: 'sent', deliveryVia: 'api', platformMessageId: 'sent-1', deliveryAttempts: 1 });
+    expect(delivered.find((row) => row.direction === 'outbound')?.sentAt).toBeInstanceOf(Date);
   });
 });

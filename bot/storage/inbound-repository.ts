@@ -3,10 +3,11 @@
  * deduplicated on the platform message id; what ingress writes before it acknowledges a webhook
  * (the statements are in `inbound-batch-store.ts`) — and the reads of the pipeline's side.
  */
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../model.ts';
 import type { Database } from './database.ts';
 import { storeInboundBatch } from './inbound-batch-store.ts';
+import { preparedQuery } from './prepared-query.ts';
 import { conversations, messages } from './schema.ts';
 import { sqlRunnerOf } from './sql-runner.ts';
 
@@ -40,22 +41,29 @@ export async function persistInbound(db: Database, input: PersistInboundInput): 
 
 /** Inbound messages of a conversation not yet through the pipeline, oldest first. */
 export async function pendingInbound(db: Database, conversationId: string): Promise<MessageRow[]> {
-  return db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'inbound'),
-        eq(messages.processingStatus, 'received'),
-      ),
-    )
-    .orderBy(asc(messages.sequence));
+  const query = preparedQuery(db, 'kefu_pending_inbound', (base, name) =>
+    base
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          eq(messages.direction, 'inbound'),
+          eq(messages.processingStatus, 'received'),
+        ),
+      )
+      .orderBy(asc(messages.sequence))
+      .prepare(name),
+  );
+  return query.execute({ conversationId });
 }
 
 /** A conversation by id (no workspace filter: callers hold an id they got from a scoped row). */
 export async function conversationById(db: Database, conversationId: string): Promise<ConversationRow | undefined> {
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+  const query = preparedQuery(db, 'kefu_conversation_by_id', (base, name) =>
+    base.select().from(conversations).where(eq(conversations.id, sql.placeholder('conversationId'))).limit(1).prepare(name),
+  );
+  const [row] = await query.execute({ conversationId });
   return row;
 }
 

@@ -9,6 +9,7 @@ import type { OutboundReply } from '../model.ts';
 import type { Database } from './database.ts';
 import type { MessageRow } from './inbound-repository.ts';
 import { messages } from './schema.ts';
+import { preparedQuery } from './prepared-query.ts';
 import { sqlRunnerOf, type SqlStatement } from './sql-runner.ts';
 
 export interface CompleteInboundInput {
@@ -68,11 +69,15 @@ export async function completeInbound(db: Database, input: CompleteInboundInput)
 
 /** Where an inbound message stands, for the webhook waiting to reply passively. */
 export async function inboundStatus(db: Database, inboundId: string): Promise<MessageRow['processingStatus'] | undefined> {
-  const [row] = await db
-    .select({ status: messages.processingStatus })
-    .from(messages)
-    .where(eq(messages.id, inboundId))
-    .limit(1);
+  const query = preparedQuery(db, 'kefu_inbound_status', (base, name) =>
+    base
+      .select({ status: messages.processingStatus })
+      .from(messages)
+      .where(eq(messages.id, sql.placeholder('inboundId')))
+      .limit(1)
+      .prepare(name),
+  );
+  const [row] = await query.execute({ inboundId });
   return row?.status ?? undefined;
 }
 
@@ -118,34 +123,52 @@ export async function releasePassiveClaim(db: Database, messageId: string): Prom
 
 /** Outbound messages of a conversation waiting for the API sender, oldest first. */
 export async function undeliveredOutbound(db: Database, conversationId: string): Promise<MessageRow[]> {
-  return db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'outbound'),
-        inArray(messages.deliveryStatus, ['queued', 'sending']),
-      ),
-    )
-    .orderBy(asc(messages.sequence));
+  const query = preparedQuery(db, 'kefu_undelivered_outbound', (base, name) =>
+    base
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          eq(messages.direction, 'outbound'),
+          inArray(messages.deliveryStatus, ['queued', 'sending']),
+        ),
+      )
+      .orderBy(asc(messages.sequence))
+      .prepare(name),
+  );
+  return query.execute({ conversationId });
 }
 
 /** Claim one outbound message for an API send (a crashed `sending` may be reclaimed). */
 export async function claimForSending(db: Database, messageId: string): Promise<boolean> {
-  const rows = await db
-    .update(messages)
-    .set({ deliveryStatus: 'sending', deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
-    .where(and(eq(messages.id, messageId), inArray(messages.deliveryStatus, ['queued', 'sending'])))
-    .returning({ id: messages.id });
+  const query = preparedQuery(db, 'kefu_claim_for_sending', (base, name) =>
+    base
+      .update(messages)
+      .set({ deliveryStatus: 'sending', deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
+      .where(and(eq(messages.id, sql.placeholder('messageId')), inArray(messages.deliveryStatus, ['queued', 'sending'])))
+      .returning({ id: messages.id })
+      .prepare(name),
+  );
+  const rows = await query.execute({ messageId });
   return rows.length > 0;
 }
 
 export async function markSent(db: Database, messageId: string, platformMessageId?: string): Promise<void> {
-  await db
-    .update(messages)
-    .set({ deliveryStatus: 'sent', deliveryVia: 'api', sentAt: new Date(), platformMessageId: platformMessageId ?? null, deliveryError: null })
-    .where(eq(messages.id, messageId));
+  const query = preparedQuery(db, 'kefu_mark_sent', (base, name) =>
+    base
+      .update(messages)
+      .set({
+        deliveryStatus: 'sent',
+        deliveryVia: 'api',
+        sentAt: sql`now()`,
+        platformMessageId: sql`${sql.placeholder('platformMessageId')}`,
+        deliveryError: null,
+      })
+      .where(eq(messages.id, sql.placeholder('messageId')))
+      .prepare(name),
+  );
+  await query.execute({ messageId, platformMessageId: platformMessageId ?? null });
 }
 
 /** Record a send that will not be retried; `error` is shown to operators. */
