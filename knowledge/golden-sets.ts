@@ -6,7 +6,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../bot/storage/database.ts';
 import { knowledgeGoldenQueries, knowledgeGoldenRuns, knowledgeVersions } from '../bot/storage/schema.ts';
-import { runGoldenQueries, type GoldenMiss } from './eval/golden-run.ts';
+import { runGoldenQueries, type GoldenMiss, type GoldenRunResult } from './eval/golden-run.ts';
 import { lockKnowledgeBase, type KnowledgeBaseKey } from './knowledge-bases.ts';
 import { loadVersionEntries } from './knowledge-entries.ts';
 
@@ -86,6 +86,19 @@ type RunRow = Omit<typeof knowledgeGoldenRuns.$inferSelect, 'workspaceId' | 'kno
 
 const toRun = ({ hitAt1, hitAt5, mrrAt10, ...row }: RunRow): GoldenRun => ({ ...row, 'hit@1': hitAt1, 'hit@5': hitAt5, 'mrr@10': mrrAt10 });
 
+/** Evaluate golden `rows` against one version of the base (nothing is stored). */
+export async function evaluateGoldenRows(
+  db: Database,
+  version: KnowledgeBaseKey & { versionId: string },
+  rows: readonly GoldenRow[],
+): Promise<GoldenRunResult> {
+  const entries = await loadVersionEntries(db, version);
+  return runGoldenQueries(
+    entries.map(({ position: _position, ...entry }) => entry),
+    rows.map((row) => ({ query: row.query, goldIds: row.expectedKeys })),
+  );
+}
+
 /**
  * Evaluate the base's golden set against one of its versions and store the run; undefined when
  * the golden set is empty (nothing to run).
@@ -96,11 +109,7 @@ export async function runGoldenSet(
 ): Promise<GoldenRun | undefined> {
   const rows = await getGoldenSet(db, input);
   if (rows.length === 0) return undefined;
-  const entries = await loadVersionEntries(db, input);
-  const result = await runGoldenQueries(
-    entries.map(({ position: _position, ...entry }) => entry),
-    rows.map((row) => ({ query: row.query, goldIds: row.expectedKeys })),
-  );
+  const result = await evaluateGoldenRows(db, input, rows);
   const [stored] = await db
     .insert(knowledgeGoldenRuns)
     .values({

@@ -6,7 +6,7 @@
  * an embedding store skip them. Everything, including an optional publish, is one transaction: a
  * failed import leaves no trace.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { KefuError } from '../bot/errors.ts';
 import type { Database } from '../bot/storage/database.ts';
 import { knowledgeEntries, knowledgeVersions } from '../bot/storage/schema.ts';
@@ -27,12 +27,34 @@ export interface ImportDiff {
   unchanged: number;
 }
 
+/** An entry the diff names: its key and question (a chunk's heading path; may be empty). */
+export interface DiffedEntry {
+  key: string;
+  question: string;
+}
+
+/** Which entries an import added, changed and removed, in file order (removed: stored order). */
+export interface ImportDiffDetail {
+  added: DiffedEntry[];
+  changed: DiffedEntry[];
+  removed: DiffedEntry[];
+}
+
+/**
+ * What the diff was taken against: the open draft the import replaced, or the published version
+ * a new draft was copied from; null when the base had neither (every entry is added).
+ */
+export type ImportBasis = { status: 'draft' | 'published'; number: number } | null;
+
 /** The outcome of an import. */
 export interface ImportResult {
   knowledgeBaseId: string;
   /** The draft the file was written into (published when `published` is set). */
   draft: { id: string; number: number; created: boolean };
   diff: ImportDiff;
+  /** The entries behind the `diff` counts. */
+  diffDetail: ImportDiffDetail;
+  basis: ImportBasis;
   published?: PublishedVersion;
 }
 
@@ -41,6 +63,7 @@ export interface StoredEntryHash {
   rowId: string;
   entryKey: string;
   contentHash: string;
+  question: string;
 }
 
 /** What to write to make `stored` equal to `incoming`. */
@@ -48,6 +71,7 @@ export interface EntryChanges {
   insert: ImportedEntry[];
   deleteRowIds: string[];
   diff: ImportDiff;
+  entries: ImportDiffDetail;
 }
 
 /** Rows per statement: well under PostgreSQL's 65,535 bind parameters. */
@@ -57,7 +81,12 @@ const BATCH = 500;
 export function diffEntries(stored: readonly StoredEntryHash[], incoming: readonly ImportedEntry[]): EntryChanges {
   const storedByKey = new Map(stored.map((row) => [row.entryKey, row]));
   const incomingKeys = new Set<string>();
-  const changes: EntryChanges = { insert: [], deleteRowIds: [], diff: { added: 0, changed: 0, removed: 0, unchanged: 0 } };
+  const changes: EntryChanges = {
+    insert: [],
+    deleteRowIds: [],
+    diff: { added: 0, changed: 0, removed: 0, unchanged: 0 },
+    entries: { added: [], changed: [], removed: [] },
+  };
   for (const entry of incoming) {
     if (incomingKeys.has(entry.id)) throw new KefuError('duplicate_entry_key', `entry id "${entry.id}" appears twice`);
     incomingKeys.add(entry.id);
@@ -65,10 +94,12 @@ export function diffEntries(stored: readonly StoredEntryHash[], incoming: readon
     if (!row) {
       changes.insert.push(entry);
       changes.diff.added++;
+      changes.entries.added.push({ key: entry.id, question: entry.question });
     } else if (row.contentHash !== contentHashOf(entry)) {
       changes.insert.push(entry);
       changes.deleteRowIds.push(row.rowId);
       changes.diff.changed++;
+      changes.entries.changed.push({ key: entry.id, question: entry.question });
     } else {
       changes.diff.unchanged++;
     }
@@ -77,9 +108,21 @@ export function diffEntries(stored: readonly StoredEntryHash[], incoming: readon
     if (!incomingKeys.has(row.entryKey)) {
       changes.deleteRowIds.push(row.rowId);
       changes.diff.removed++;
+      changes.entries.removed.push({ key: row.entryKey, question: row.question });
     }
   }
   return changes;
+}
+
+/** What a draft just opened (or found open) holds before the import writes into it. */
+async function basisOf(tx: Database, base: LockedKnowledgeBase, draft: { number: number; created: boolean }): Promise<ImportBasis> {
+  if (!draft.created) return { status: 'draft', number: draft.number };
+  if (!base.publishedVersionId) return null;
+  const [published] = await tx
+    .select({ number: knowledgeVersions.number })
+    .from(knowledgeVersions)
+    .where(eq(knowledgeVersions.id, base.publishedVersionId));
+  return published ? { status: 'published', number: published.number } : null;
 }
 
 /**
@@ -94,10 +137,17 @@ export async function importEntriesLocked(
   options: Actor & { publish?: boolean } = {},
 ): Promise<ImportResult> {
   const draft = await openDraftLocked(tx, key, base, options);
+  const basis = await basisOf(tx, base, draft);
   const stored = await tx
-    .select({ rowId: knowledgeEntries.id, entryKey: knowledgeEntries.entryKey, contentHash: knowledgeEntries.contentHash })
+    .select({
+      rowId: knowledgeEntries.id,
+      entryKey: knowledgeEntries.entryKey,
+      contentHash: knowledgeEntries.contentHash,
+      question: knowledgeEntries.question,
+    })
     .from(knowledgeEntries)
-    .where(eq(knowledgeEntries.versionId, draft.id));
+    .where(eq(knowledgeEntries.versionId, draft.id))
+    .orderBy(asc(sql`${knowledgeEntries.entryKey} collate "C"`));
   const changes = diffEntries(stored, entries);
   for (let start = 0; start < changes.deleteRowIds.length; start += BATCH) {
     await tx.delete(knowledgeEntries).where(inArray(knowledgeEntries.id, changes.deleteRowIds.slice(start, start + BATCH)));
@@ -110,7 +160,7 @@ export async function importEntriesLocked(
     );
   }
   await tx.update(knowledgeVersions).set({ updatedAt: new Date() }).where(eq(knowledgeVersions.id, draft.id));
-  const result: ImportResult = { knowledgeBaseId: base.id, draft, diff: changes.diff };
+  const result: ImportResult = { knowledgeBaseId: base.id, draft, diff: changes.diff, diffDetail: changes.entries, basis };
   if (options.publish) result.published = await publishDraftLocked(tx, key, base, options);
   return result;
 }

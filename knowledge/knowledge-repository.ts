@@ -11,7 +11,7 @@ import type { Database } from '../bot/storage/database.ts';
 import { knowledgeBases, knowledgeEntries } from '../bot/storage/schema.ts';
 import { contentHashOf } from './content-hash.ts';
 import { lockKnowledgeBaseByName } from './knowledge-bases.ts';
-import { importEntriesLocked, type ImportedEntry } from './knowledge-import.ts';
+import { importEntriesLocked, type ImportBasis, type ImportDiff, type ImportDiffDetail, type ImportedEntry } from './knowledge-import.ts';
 import type { PublishedVersion } from './knowledge-versions.ts';
 import { entryOfRow } from './entry-rows.ts';
 import type { KnowledgeEntry } from './types.ts';
@@ -33,6 +33,14 @@ export interface KnowledgeSource {
 
 export type { PublishedVersion };
 
+/** A version published by an import, and what the import changed against what it replaced. */
+export interface PublishedImport extends PublishedVersion {
+  diff: ImportDiff;
+  diffDetail: ImportDiffDetail;
+  /** The open draft the file replaced, or the published version it was compared with; null for a new base. */
+  basis: ImportBasis;
+}
+
 /** Published knowledge for the retriever, and the one-step import used by the CLI and start-up. */
 export interface KnowledgeRepository extends KnowledgeSource {
   /**
@@ -40,8 +48,9 @@ export interface KnowledgeRepository extends KnowledgeSource {
    * (created when missing) and publish it as a new version; the previous published version is
    * archived. It is an import into the draft (touching only changed entries; an open draft's
    * content is replaced) followed by its publication, all or nothing. The workspace row must exist.
+   * Returns the version with the import's diff.
    */
-  publishEntries(workspaceId: string, knowledgeBaseName: string, entries: ReadonlyArray<ImportedEntry>): Promise<PublishedVersion>;
+  publishEntries(workspaceId: string, knowledgeBaseName: string, entries: ReadonlyArray<ImportedEntry>): Promise<PublishedImport>;
 }
 
 export { contentHashOf };
@@ -55,7 +64,7 @@ export function createKnowledgeRepository(db: Database): KnowledgeRepository {
         const key = { workspaceId, knowledgeBaseId: base.id };
         const result = await importEntriesLocked(tx, key, base, entries, { publish: true });
         if (!result.published) throw new KefuError('not_published', `knowledge base "${knowledgeBaseName}" was not published`);
-        return result.published;
+        return { ...result.published, diff: result.diff, diffDetail: result.diffDetail, basis: result.basis };
       }),
 
     publishedStamp: async (workspaceId) => {

@@ -47,15 +47,20 @@ describe.each(await testDrivers())('knowledge versions on %s', (driver) => {
     const key = await newBase();
     await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '答案二')], { publish: true });
     const draft = await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '答案二')]);
+    expect(draft?.basis).toEqual({ status: 'published', number: 1 });
     const draftId = draft!.draft.id;
     await database.db.update(knowledgeEntries).set({ embedding: { model: 'test-model', dimensions: 2, vector: [0.5, 0.25] } }).where(eq(knowledgeEntries.versionId, draftId));
     const before = await rowOf(draftId, 'a');
 
     const result = await importEntries(database.db, key, [faq('a', '问题一', '答案一'), faq('b', '问题二', '新答案')]);
     expect(result?.diff).toEqual({ added: 0, changed: 1, removed: 0, unchanged: 1 });
+    expect(result?.basis).toEqual({ status: 'draft', number: 2 });
+    expect(result?.diffDetail).toEqual({ added: [], changed: [{ key: 'b', question: '问题二' }], removed: [] });
     const after = await rowOf(draftId, 'a');
     expect(after).toEqual(before);
     expect((await rowOf(draftId, 'b'))?.embedding).toBeNull();
+    const replaced = await importEntries(database.db, key, [faq('c', '问题三', '答案三'), faq('a', '问题一', '答案一')]);
+    expect(replaced?.diffDetail).toEqual({ added: [{ key: 'c', question: '问题三' }], changed: [], removed: [{ key: 'b', question: '问题二' }] });
   });
 
   it('publishes a draft opened before a rollback as the newest version', async () => {

@@ -2,8 +2,8 @@
  * `kefu import --file F [--file F2 | DIR …] [--workspace W] [--name N]`: import FAQ tables (TSV,
  * CSV, JSON, XLSX) and documents (Markdown, HTML, text, PDF, DOCX) into a workspace's knowledge
  * base and publish them as one version — all files or none. Progress goes to stderr; problems are
- * printed as `file:line: reason`, then a summary. The running server picks the version up within
- * seconds.
+ * printed as `file:line: reason`, then the published version and what it changed against what it
+ * replaced (`import-summary.ts`). The running server picks the version up within seconds.
  */
 import { join } from 'node:path';
 import { importKnowledgeFiles, KnowledgeImportError, type ImportProblem } from '../../knowledge/import/import-knowledge-files.ts';
@@ -15,6 +15,7 @@ import { createSecretBox, resolveSecretKey } from '../secret-box.ts';
 import { openDatabase } from '../storage/database.ts';
 import { syncConfiguredAccounts } from '../storage/workspace-repository.ts';
 import { createImportProgress, type ProgressStream } from './import-progress.ts';
+import { diffLines, publishedLine } from './import-summary.ts';
 
 export interface ImportCommandOptions {
   /** Files and directories. */
@@ -35,8 +36,9 @@ export function formatProblem(problem: ImportProblem): string {
 export async function runImport(
   options: ImportCommandOptions,
   output: { stdout: ProgressStream; stderr: ProgressStream } = { stdout: process.stdout, stderr: process.stderr },
+  environment: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<number> {
-  const config = loadConfig();
+  const config = loadConfig(environment.env, environment.cwd);
   const workspace = options.workspace ?? config.defaultWorkspaceId;
   const name = options.name ?? 'FAQ';
   if (!config.workspaces.some((w) => w.id === workspace)) {
@@ -58,10 +60,8 @@ export async function runImport(
       const result = await importKnowledgeFiles(createKnowledgeRepository(database.db), { workspace, name, files, options: parseOptions }, progress);
       progress.stop();
       result.problems.forEach((problem) => say(formatProblem(problem)));
-      say(
-        `published version ${result.number} of "${name}": ${result.entries} entries (${result.faqs} FAQ, ${result.chunks} chunks)` +
-          `, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-      );
+      say(publishedLine(name, result));
+      diffLines(result).forEach(say);
       return 0;
     } catch (error) {
       progress.stop();

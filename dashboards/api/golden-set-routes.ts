@@ -2,15 +2,17 @@
  * Golden-set routes of a knowledge base: read and replace the set (JSON rows, or a TSV file with
  * the `query` and `gold_ids` columns of the `kefu eval retrieval` format), run it against the
  * published version on demand, and list the runs (every publish runs it too). A run shows hit@1,
- * hit@5, MRR@10 and every miss with the entries retrieved instead.
+ * hit@5, MRR@10 and every miss with the entries retrieved instead. A run on the draft, before it
+ * is published, also shows what it would change against the published version; it is not stored.
  */
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import { MalformedRequestError } from '../../bot/errors.ts';
 import { FaqTableError } from '../../knowledge/import/faq-table.ts';
 import { parseRetrievalQueries } from '../../knowledge/eval/run-eval-retrieval.ts';
+import { runGoldenSetOnDraft } from '../../knowledge/draft-golden-run.ts';
 import { getGoldenSet, listGoldenRuns, replaceGoldenSet, runGoldenSet, type GoldenRow } from '../../knowledge/golden-sets.ts';
-import { loadVersionEntries } from '../../knowledge/knowledge-entries.ts';
+import { loadVersionEntries, NoDraftError } from '../../knowledge/knowledge-entries.ts';
 import { currentOperator, type DashboardContext, type DashboardState } from './auth.ts';
 import { DashboardError, notFound } from './http-errors.ts';
 import { requireKnowledgeBase, requireKnowledgeEditor, type KnowledgeRouteDependencies } from './knowledge-route-support.ts';
@@ -25,6 +27,7 @@ const goldenRowSchema = z.strictObject({
   expectedKeys: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
 });
 const goldenSetSchema = z.strictObject({ rows: z.array(goldenRowSchema).max(maximumGoldenRows) });
+const emptyGoldenSet = () => new DashboardError(409, 'empty_golden_set', 'the knowledge base has no golden set (PUT /golden-set first)');
 const runsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /** Rows of a TSV golden file; rows without a query or gold id are reported, not stored. */
@@ -77,9 +80,26 @@ export function registerGoldenSetRoutes(router: Router<DashboardState>, deps: Kn
     const published = key.base.published;
     if (!published) throw new DashboardError(409, 'nothing_published', 'the knowledge base has no published version to evaluate');
     const run = await runGoldenSet(db, { ...key, versionId: published.id, trigger: 'manual', operatorId: currentOperator(ctx).id });
-    if (!run) throw new DashboardError(409, 'empty_golden_set', 'the knowledge base has no golden set (PUT /golden-set first)');
+    if (!run) throw emptyGoldenSet();
     ctx.status = 201;
     ctx.body = { run };
+  });
+
+  // Not stored, so 200: the draft's figures and misses, and its regressions and fixes against
+  // the published version, as the publish would show them afterwards.
+  router.post('/knowledge-bases/:id/draft/golden-run', authenticate, editor, async function runDraftGoldenSet(ctx) {
+    const key = await requireKnowledgeBase(ctx, db, ctx.params.id);
+    let run;
+    try {
+      run = await runGoldenSetOnDraft(db, key);
+    } catch (error) {
+      if (error instanceof NoDraftError) {
+        throw new DashboardError(409, 'no_draft', 'the knowledge base has no open draft to evaluate (POST /draft opens one)', { cause: error });
+      }
+      throw error;
+    }
+    if (!run) throw emptyGoldenSet();
+    ctx.body = run;
   });
 
   router.get('/knowledge-bases/:id/golden-runs', authenticate, async function listBaseGoldenRuns(ctx) {

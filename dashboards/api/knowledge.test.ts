@@ -217,6 +217,64 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     expect(bad.body.error.code).toBe('bad_golden_set');
   });
 
+  it('runs the golden set on the draft before publishing: regressions and fixes against the published version', async () => {
+    const { client, headers, base, importFile } = await setup();
+    await importFile(faqFile).expect(200);
+    const golden = { rows: [
+      { query: '你们几点开门', expectedKeys: ['hours'] },
+      { query: '门店地址在哪', expectedKeys: ['stores'] },
+      { query: '能开发票吗', expectedKeys: ['invoice'] },
+    ] };
+    await client.put(`${base}/golden-set`).set(headers).send(golden).expect(200);
+
+    const withoutDraft = await client.post(`${base}/draft/golden-run`).set(headers);
+    expect(withoutDraft.status).toBe(409);
+    expect(withoutDraft.body.error).toEqual({ code: 'no_draft', message: expect.stringContaining('no open draft') });
+
+    await client.post(`${base}/draft`).set(headers).expect(201);
+    // One edit breaks a golden question (its entry no longer says when the shop opens), one fixes a miss.
+    await client.patch(`${base}/draft/entries/hours`).set(headers).send({ question: '春节安排', variants: [], answer: '春节期间照常营业。' }).expect(200);
+    await client.post(`${base}/draft/entries`).set(headers).send({ id: 'invoice', question: '能开发票吗？', answer: '可以，在订单页申请电子发票。' }).expect(201);
+
+    const response = await client.post(`${base}/draft/golden-run`).set(headers).expect(200);
+    const run = response.body;
+    expect(run).toMatchObject({
+      queries: 3,
+      draft: { versionNumber: 2, entries: 4, 'hit@1': 0.6667 },
+      published: { versionNumber: 1, entries: 3, 'hit@1': 0.6667 },
+    });
+    expect(run.draft.misses.map((miss: { query: string }) => miss.query)).toEqual(['你们几点开门']);
+    expect(run.published.misses.map((miss: { query: string }) => miss.query)).toEqual(['能开发票吗']);
+    expect(run.regressions).toHaveLength(1);
+    expect(run.regressions[0]).toMatchObject({ query: '你们几点开门', expectedKeys: ['hours'] });
+    expect(run.regressions[0].retrieved[0]?.key).not.toBe('hours');
+    expect(run.fixes).toHaveLength(1);
+    expect(run.fixes[0]).toMatchObject({ query: '能开发票吗', expectedKeys: ['invoice'] });
+    expect(run.fixes[0].retrieved.map((hit: { key: string }) => hit.key)).not.toContain('invoice');
+
+    // A preview is not a run of a version: nothing is stored, the draft stays a draft.
+    expect((await client.get(`${base}/golden-runs`).set(headers).expect(200)).body.runs).toEqual([]);
+    expect((await client.get(base).set(headers).expect(200)).body.knowledgeBase).toMatchObject({ draft: { number: 2 }, published: { number: 1 } });
+
+    // Fixing the broken entry in the draft leaves only the fix.
+    await client.patch(`${base}/draft/entries/hours`).set(headers).send({ question: '你们几点开门？', variants: ['营业时间'] }).expect(200);
+    const fixed = await client.post(`${base}/draft/golden-run`).set(headers).expect(200);
+    expect(fixed.body).toMatchObject({ draft: { 'hit@1': 1, misses: [] }, regressions: [], fixes: [{ query: '能开发票吗' }] });
+
+    await client.put(`${base}/golden-set`).set(headers).send({ rows: [] }).expect(200);
+    const empty = await client.post(`${base}/draft/golden-run`).set(headers);
+    expect(empty.status).toBe(409);
+    expect(empty.body.error.code).toBe('empty_golden_set');
+  });
+
+  it('runs the golden set on the draft of a base with nothing published, with nothing to compare', async () => {
+    const { client, headers, base, importFile } = await setup();
+    await importFile(faqFile, 'fileName=faq.tsv').expect(200);
+    await client.put(`${base}/golden-set`).set(headers).send({ rows: [{ query: '退钱', expectedKeys: ['refund'] }] }).expect(200);
+    const run = await client.post(`${base}/draft/golden-run`).set(headers).expect(200);
+    expect(run.body).toMatchObject({ queries: 1, draft: { versionNumber: 1, 'hit@1': 1 }, published: null, regressions: [], fixes: [] });
+  });
+
   it('lets viewers and staff read but not change knowledge', async () => {
     const { workspaceId, client, base, headers, importFile } = await setup();
     await importFile(faqFile).expect(200);
@@ -233,6 +291,9 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
       await client.post(`${base}/rollback`).set(readerHeaders).send({ version: 1 }).expect(403);
       await client.post(`${base}/import?fileName=faq.tsv`).set(readerHeaders).set('Content-Type', 'text/plain').send(faqFile).expect(403);
       await client.put(`${base}/golden-set`).set(readerHeaders).send({ rows: [] }).expect(403);
+      const preview = await client.post(`${base}/draft/golden-run`).set(readerHeaders);
+      expect(preview.status).toBe(403);
+      expect(preview.body.error.code).toBe('forbidden');
       await client.post('/api/v1/knowledge-bases').set(readerHeaders).send({ name: unique('kb') }).expect(403);
     }
     const versions = await client.get(`${base}/versions`).set(headers).expect(200);
@@ -262,6 +323,7 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
       client.post(`${base}/import?fileName=faq.tsv`).set('Content-Type', 'text/plain').send(faqFile),
       client.put(`${base}/golden-set`).send({ rows: [] }),
       client.post(`${base}/golden-runs`),
+      client.post(`${base}/draft/golden-run`),
       client.get('/api/v1/knowledge-bases/not-a-uuid'),
     ];
     for (const attempt of attempts) {

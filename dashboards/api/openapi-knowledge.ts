@@ -1,7 +1,7 @@
 /**
  * The knowledge part of the OpenAPI document (`openapi.ts` merges it): knowledge bases, versions,
- * entries, the draft, publish, rollback, import and golden sets. The few helpers repeat those of
- * `openapi.ts` so the two files can change independently.
+ * entries, the draft, publish, rollback, import, golden sets and golden runs (of a version or of
+ * the draft). The few helpers repeat those of `openapi.ts` so the two files can change independently.
  */
 
 type Schema = Record<string, unknown>;
@@ -30,6 +30,18 @@ const versionHeadline = object(
 );
 const publishedVersion = object({ id: uuid, number: { type: 'integer' }, entries: { type: 'integer' } }, ['id', 'number', 'entries']);
 const publishResult = object({ version: publishedVersion, goldenRun: { oneOf: [ref('GoldenRun'), { type: 'null' }] } }, ['version', 'goldenRun']);
+const versionGoldenFigures = object(
+  {
+    versionId: uuid,
+    versionNumber: { type: 'integer' },
+    entries: { type: 'integer' },
+    'hit@1': { type: 'number' },
+    'hit@5': { type: 'number' },
+    'mrr@10': { type: 'number' },
+    misses: array(ref('GoldenMiss')),
+  },
+  ['versionId', 'versionNumber', 'entries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
+);
 const entryFields = {
   kind: { type: 'string', enum: ['faq', 'chunk'], default: 'faq' },
   question: { type: 'string', maxLength: 1000 },
@@ -73,6 +85,15 @@ export const knowledgeSchemas: Record<string, Schema> = {
     { id: { type: 'string' }, ...entryFields, sourceName: { type: 'string' }, position: nullable('object'), contentHash: { type: 'string' } },
     ['id', 'kind', 'question', 'variants', 'answer', 'contentHash'],
   ),
+  GoldenMiss: object(
+    {
+      query: { type: 'string' },
+      expectedKeys: array({ type: 'string' }),
+      expectedRank: { ...nullable('integer'), description: 'Rank of the best expected entry within the first 10 hits; null when absent.' },
+      retrieved: { ...array(object({ key: { type: 'string' }, question: { type: 'string' }, score: { type: 'number' } })), description: 'The first 3 hits, retrieved instead.' },
+    },
+    ['query', 'expectedKeys', 'expectedRank', 'retrieved'],
+  ),
   GoldenRun: object(
     {
       id: uuid,
@@ -84,20 +105,20 @@ export const knowledgeSchemas: Record<string, Schema> = {
       'hit@1': { type: 'number' },
       'hit@5': { type: 'number' },
       'mrr@10': { type: 'number' },
-      misses: array(
-        object(
-          {
-            query: { type: 'string' },
-            expectedKeys: array({ type: 'string' }),
-            expectedRank: nullable('integer'),
-            retrieved: array(object({ key: { type: 'string' }, question: { type: 'string' }, score: { type: 'number' } })),
-          },
-          ['query', 'expectedKeys', 'expectedRank', 'retrieved'],
-        ),
-      ),
+      misses: array(ref('GoldenMiss')),
       createdAt: dateTime,
     },
     ['id', 'versionNumber', 'trigger', 'queries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
+  ),
+  DraftGoldenRun: object(
+    {
+      queries: { type: 'integer' },
+      draft: versionGoldenFigures,
+      published: { oneOf: [versionGoldenFigures, { type: 'null' }], description: 'The published version on the same rows; null when nothing is published.' },
+      regressions: { ...array(ref('GoldenMiss')), description: 'Hit at rank 1 by the published version, missed by the draft: the draft’s miss (what it retrieves instead).' },
+      fixes: { ...array(ref('GoldenMiss')), description: 'Missed by the published version, hit at rank 1 by the draft: the published version’s miss (what customers get today).' },
+    },
+    ['queries', 'draft', 'published', 'regressions', 'fixes'],
   ),
 };
 
@@ -207,6 +228,19 @@ export const knowledgePaths = {
       summary: 'Publish the draft (the previous version is archived), refresh retrieval and run the golden set (admin, operator)',
       parameters: [idParameter],
       responses: { '200': ok('Published; `goldenRun` is null without a golden set', publishResult), '404': noDraft, ...authErrors },
+    },
+  },
+  '/knowledge-bases/{id}/draft/golden-run': {
+    post: {
+      summary:
+        'Run the golden set on the draft before publishing: its hit@1 and misses, and the questions it would break (regressions) or fix against the published version; not stored (admin, operator)',
+      parameters: [idParameter],
+      responses: {
+        '200': ok('The draft run', ref('DraftGoldenRun')),
+        '409': error('No open draft (`no_draft`) or no golden set (`empty_golden_set`).'),
+        ...baseMissing,
+        ...authErrors,
+      },
     },
   },
   '/knowledge-bases/{id}/rollback': {

@@ -17,6 +17,7 @@ describe('runGoldenQueries', () => {
     ]);
     expect(result).toMatchObject({ entries: 3, queries: 3, 'hit@1': 0.3333 });
     expect(result.misses.map((miss) => miss.query)).toEqual(['我想退钱', '门店地址']);
+    expect(result.hitAt1ByQuery).toEqual([true, false, false]);
     expect(result.misses[0]?.retrieved[0]).toMatchObject({ key: 'refund', question: '怎么申请退款' });
     expect(result.misses[1]).toMatchObject({ expectedKeys: ['nowhere'], expectedRank: null });
     expect(result.misses[1]?.retrieved[0]?.key).toBe('stores');

@@ -19,6 +19,8 @@ export interface GoldenRunResult {
   'hit@5': number;
   'mrr@10': number;
   misses: GoldenMiss[];
+  /** Whether each query's first hit is an expected entry, in query order (not stored). */
+  hitAt1ByQuery: boolean[];
 }
 
 /** How many retrieved entries a miss shows. */
@@ -42,10 +44,13 @@ export async function runGoldenQueries(
   };
   const figures = await evaluateRetrieval(entries, queries, { retriever: recording });
   const misses: GoldenMiss[] = [];
+  const hitAt1ByQuery: boolean[] = [];
   queries.forEach((query, index) => {
     const hits = hitsPerQuery[index] ?? [];
     const expected = new Set(query.goldIds);
-    if (hits[0] && expected.has(hits[0].entry.id)) return;
+    const hit = hits[0] !== undefined && expected.has(hits[0].entry.id);
+    hitAt1ByQuery.push(hit);
+    if (hit) return;
     const rank = hits.slice(0, 10).findIndex((hit) => expected.has(hit.entry.id));
     misses.push({
       query: query.query,
@@ -65,5 +70,6 @@ export async function runGoldenQueries(
     'hit@5': figures['hit@5'],
     'mrr@10': figures['mrr@10'],
     misses,
+    hitAt1ByQuery,
   };
 }

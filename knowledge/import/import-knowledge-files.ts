@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { KefuError } from '../../bot/errors.ts';
-import type { KnowledgeRepository, PublishedVersion } from '../knowledge-repository.ts';
+import type { KnowledgeRepository, PublishedImport } from '../knowledge-repository.ts';
 import type { KnowledgeFileSource } from './knowledge-file-sources.ts';
 import { KnowledgeFileError, parseKnowledgeFile, type ParsedKnowledgeFile, type ParseKnowledgeFileOptions } from './knowledge-file.ts';
 
@@ -42,7 +42,8 @@ export class KnowledgeImportError extends KnowledgeFileError {
   }
 }
 
-export interface ImportResult extends PublishedVersion {
+/** The published version, the diff against what it replaced, and what the files held. */
+export interface ImportResult extends PublishedImport {
   /** FAQ entries and document chunks published. */
   faqs: number;
   chunks: number;
