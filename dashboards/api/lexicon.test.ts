@@ -88,6 +88,18 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
     expect(reported).toEqual([]);
   });
 
+  it('runs golden sets with the workspace lexicon', async () => {
+    const { client, headers } = await setup();
+    const [base] = (await client.get('/api/v1/knowledge-bases').set(headers).expect(200)).body.knowledgeBases;
+    const golden = `/api/v1/knowledge-bases/${base.id}`;
+    await client.put(`${golden}/golden-set`).set(headers).send({ rows: [{ query: nickname, expectedKeys: ['mango'] }] }).expect(200);
+    const before = await client.post(`${golden}/golden-runs`).set(headers).expect(201);
+    expect(before.body.run).toMatchObject({ 'hit@1': 0 });
+    await client.put('/api/v1/lexicon').set(headers).send({ synonyms: { [nickname]: '杨枝甘露' } }).expect(200);
+    const after = await client.post(`${golden}/golden-runs`).set(headers).expect(201);
+    expect(after.body.run).toMatchObject({ 'hit@1': 1, misses: [] });
+  });
+
   it('leaves another workspace’s lexicon and retrieval untouched', async () => {
     const home = await setup();
     const foreign = await setup();
