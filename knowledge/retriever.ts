@@ -8,7 +8,7 @@ import { createQueryEmbedder } from './dense/query-embedder.ts';
 import { createBm25Index, type Bm25Options } from './index/bm25-index.ts';
 import type { KnowledgeIndex } from './index/knowledge-index.ts';
 import type { KnowledgeSource } from './knowledge-repository.ts';
-import { createTextAnalyzer, type Lexicon } from './text/tokenizer.ts';
+import { createTextAnalyzer, type Lexicon, type TextAnalyzer } from './text/tokenizer.ts';
 
 /** A retriever that answers every workspace from one index; `index` stays open for add/remove. */
 export interface StaticRetriever extends KnowledgeRetriever {
@@ -73,6 +73,8 @@ export interface WorkspaceKnowledgeRetriever extends KnowledgeRetriever {
 
 interface WorkspaceIndex {
   index: KnowledgeIndex;
+  /** The analyzer of `index`. */
+  analyzer: TextAnalyzer;
   /** The lexicon `index` analyzes with (JSON); undefined until the first sync. */
   lexicon: string | undefined;
   stamp: string | undefined;
@@ -96,11 +98,14 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     options.onRefreshError ??
     ((error: unknown, workspaceId: string) => process.emitWarning(`dense retrieval (workspace ${workspaceId}): ${String(error)}`));
 
-  const createIndex = (lexicon: Lexicon): KnowledgeIndex => createBm25Index({ ...options.index, analyzer: createTextAnalyzer(lexicon) });
+  const createIndex = (lexicon: Lexicon): { index: KnowledgeIndex; analyzer: TextAnalyzer } => {
+    const analyzer = createTextAnalyzer(lexicon);
+    return { index: createBm25Index({ ...options.index, analyzer }), analyzer };
+  };
 
   const create = async (workspaceId: string): Promise<WorkspaceIndex> => {
     // The first sync builds the index with the workspace's lexicon.
-    const state: WorkspaceIndex = { index: createIndex({}), lexicon: undefined, stamp: undefined, hashes: new Map(), checkedAt: 0 };
+    const state: WorkspaceIndex = { ...createIndex({}), lexicon: undefined, stamp: undefined, hashes: new Map(), checkedAt: 0 };
     if (embedding && queries) {
       state.dense = createDenseWorkspace({
         workspaceId,
@@ -138,9 +143,10 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
         added.push({ entry: plain, contentHash });
       }
       if (lexiconKey !== state.lexicon) {
-        const index = createIndex(lexicon);
+        const { index, analyzer } = createIndex(lexicon);
         for (const { knowledgeBaseId: _base, contentHash: _hash, ...plain } of entries) index.add(plain);
         state.index = index;
+        state.analyzer = analyzer;
         state.lexicon = lexiconKey;
       } else {
         for (const id of removed) state.index.remove(id);
@@ -192,6 +198,9 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     },
     async refresh(workspaceId) {
       await refreshOnce(workspaceId, await stateOf(workspaceId));
+    },
+    async analyzer(workspaceId) {
+      return (await stateOf(workspaceId)).analyzer;
     },
     reset(workspaceId) {
       workspaces.delete(workspaceId);
