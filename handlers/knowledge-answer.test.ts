@@ -11,7 +11,9 @@ import { createMemoryCache } from '../bot/ports/memory-cache.ts';
 import { demoEntries } from '../knowledge/__fixtures__/demo-entries.ts';
 import { createIntentDetector } from '../knowledge/intents/intent-detector.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES } from '../knowledge/intents/starter-intents.ts';
-import { createStaticRetriever } from '../knowledge/retriever.ts';
+import { contentHashOf } from '../knowledge/knowledge-repository.ts';
+import { createKnowledgeRetriever, createStaticRetriever } from '../knowledge/retriever.ts';
+import type { KnowledgeRetriever } from '../knowledge/types.ts';
 import { createDefaultPipeline } from './default-pipeline.ts';
 import { clarifyPrompt } from './knowledge-answer.ts';
 
@@ -34,8 +36,8 @@ function contextFor(conversationId: string, text: string): BotContext {
 }
 
 /** A chat with the default pipeline (starter intents, demo knowledge) over `cache`. */
-function chat(cache: Cache = createMemoryCache()) {
-  const pipeline = createDefaultPipeline({ retriever, intents, cache });
+function chat(cache: Cache = createMemoryCache(), knowledge: KnowledgeRetriever = retriever) {
+  const pipeline = createDefaultPipeline({ retriever: knowledge, intents, cache });
   return async (conversationId: string, text: string) => {
     const ctx = contextFor(conversationId, text);
     await pipeline(ctx);
@@ -60,6 +62,17 @@ describe('knowledge answer', () => {
     expect(reply.intent).toBe('faq');
     expect(reply.confidence).toBeGreaterThanOrEqual(0.95);
     expect(reply.citations).toEqual([expect.objectContaining({ id: 'hours', title: '你们几点开门？几点关门？' })]);
+  });
+
+  test('a message that meets an entry only through a workspace synonym is answered from it', async () => {
+    const entries = demoEntries().map((entry) => ({ ...entry, knowledgeBaseId: 'kb', contentHash: contentHashOf(entry) }));
+    const withLexicon = (synonyms: Record<string, string>) =>
+      createKnowledgeRetriever({
+        source: { publishedStamp: async () => '1', loadPublishedEntries: async () => entries, loadLexicon: async () => ({ synonyms }) },
+      });
+    expect((await chat(createMemoryCache(), withLexicon({}))('c1', '税务收据')).intent).toBe('fallback');
+    const reply = await chat(createMemoryCache(), withLexicon({ 税务收据: '发票' }))('c1', '税务收据');
+    expect(reply).toMatchObject({ intent: 'faq', citations: [expect.objectContaining({ id: 'invoice' })] });
   });
 
   test('an off-topic question gets the fallback, not a guess', async () => {

@@ -46,7 +46,10 @@ export function knowledgeAnswer(options: KnowledgeAnswerOptions): BotMiddleware 
     const limit = Math.max(decisionHits, llm?.passages ?? 0);
     const hits = await options.retriever.retrieve(ctx.workspaceId, question, { limit });
     ctx.state.retrieval = hits.map((hit) => ({ id: hit.entry.id, score: hit.score }));
-    const decision = decideAnswer(question, hits.slice(0, decisionHits), options.decision);
+    // The evidence is measured with the analyzer retrieval used: a workspace synonym that found
+    // the entry must count as a shared word, not as none.
+    const analyzer = options.decision?.analyzer ?? (await options.retriever.analyzer?.(ctx.workspaceId));
+    const decision = decideAnswer(question, hits.slice(0, decisionHits), { ...options.decision, analyzer });
     if (llm && deadline && hits.length > 0) {
       const reply = await llm.groundedReply(ctx, question, hits, decision.confidence, deadline);
       if (reply) {

@@ -1,7 +1,8 @@
 /**
  * Golden sets kept per knowledge base (customer phrasings and the entry keys that answer them)
  * and their runs: each run evaluates one version and is stored with its figures and misses, so an
- * operator sees how every publish changed retrieval. Every function filters on `workspaceId`.
+ * operator sees how every publish changed retrieval. Runs analyze with the workspace's lexicon, as
+ * retrieval for customers does. Every function filters on `workspaceId`.
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../bot/storage/database.ts';
@@ -9,6 +10,9 @@ import { knowledgeGoldenQueries, knowledgeGoldenRuns, knowledgeVersions } from '
 import { runGoldenQueries, type GoldenMiss, type GoldenRunResult } from './eval/golden-run.ts';
 import { lockKnowledgeBase, type KnowledgeBaseKey } from './knowledge-bases.ts';
 import { loadVersionEntries } from './knowledge-entries.ts';
+import { analyzerLexicon, getLexicon } from './lexicon/workspace-lexicons.ts';
+import { createStaticRetriever } from './retriever.ts';
+import { createTextAnalyzer } from './text/tokenizer.ts';
 
 /** One golden row: a query and the keys of the entries that answer it. */
 export interface GoldenRow {
@@ -92,10 +96,13 @@ export async function evaluateGoldenRows(
   version: KnowledgeBaseKey & { versionId: string },
   rows: readonly GoldenRow[],
 ): Promise<GoldenRunResult> {
-  const entries = await loadVersionEntries(db, version);
+  const entries = (await loadVersionEntries(db, version)).map(({ position: _position, ...entry }) => entry);
+  // The workspace's lexicon, as customers' messages are analyzed with it.
+  const analyzer = createTextAnalyzer(analyzerLexicon(await getLexicon(db, version.workspaceId)));
   return runGoldenQueries(
-    entries.map(({ position: _position, ...entry }) => entry),
+    entries,
     rows.map((row) => ({ query: row.query, goldIds: row.expectedKeys })),
+    { retriever: createStaticRetriever(entries, { analyzer }) },
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * Knowledge bases in the database as the retriever and the one-step import see them: the
- * retriever loads a workspace's published entries from here, and `publishEntries` imports a table
+ * retriever loads a workspace's published entries and its lexicon (`lexicon/workspace-lexicons.ts`)
+ * from here, under one stamp that changes with either, and `publishEntries` imports a table
  * and publishes it in one transaction (customers are never answered from a half-written base).
  * Drafts, versions, entries and imports live in `knowledge-versions.ts`, `knowledge-entries.ts`
  * and `knowledge-import.ts`.
@@ -14,6 +15,8 @@ import { lockKnowledgeBaseByName } from './knowledge-bases.ts';
 import { importEntriesLocked, type ImportBasis, type ImportDiff, type ImportDiffDetail, type ImportedEntry } from './knowledge-import.ts';
 import type { PublishedVersion } from './knowledge-versions.ts';
 import { entryOfRow } from './entry-rows.ts';
+import { analyzerLexicon, getLexicon, lexiconRevision } from './lexicon/workspace-lexicons.ts';
+import type { Lexicon } from './text/tokenizer.ts';
 import type { KnowledgeEntry } from './types.ts';
 
 /** An entry as loaded from a published version. */
@@ -25,10 +28,12 @@ export interface StoredKnowledgeEntry extends KnowledgeEntry {
 
 /** Where a retriever reads a workspace's published knowledge. */
 export interface KnowledgeSource {
-  /** A value that changes whenever the workspace's published knowledge changes. */
+  /** A value that changes whenever the workspace's published knowledge or its lexicon changes. */
   publishedStamp(workspaceId: string): Promise<string>;
   /** Entries of every published knowledge base of the workspace; ids are unique. */
   loadPublishedEntries(workspaceId: string): Promise<StoredKnowledgeEntry[]>;
+  /** The workspace's words and synonyms for its analyzer; absent = the built-in lexicon only. */
+  loadLexicon?(workspaceId: string): Promise<Lexicon>;
 }
 
 export type { PublishedVersion };
@@ -73,8 +78,13 @@ export function createKnowledgeRepository(db: Database): KnowledgeRepository {
         .from(knowledgeBases)
         .where(and(eq(knowledgeBases.workspaceId, workspaceId), isNotNull(knowledgeBases.publishedVersionId)))
         .orderBy(asc(knowledgeBases.id));
-      return rows.map((row) => `${row.id}:${row.versionId}`).join(',');
+      const stamp = rows.map((row) => `${row.id}:${row.versionId}`).join(',');
+      // The lexicon changes how every entry is indexed: a new revision is a new stamp too.
+      const revision = await lexiconRevision(db, workspaceId);
+      return revision === 0 ? stamp : `${stamp};lexicon:${revision}`;
     },
+
+    loadLexicon: async (workspaceId) => analyzerLexicon(await getLexicon(db, workspaceId)),
 
     loadPublishedEntries: async (workspaceId) => {
       const bases = await db

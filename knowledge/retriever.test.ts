@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoEntries, faq } from './__fixtures__/demo-entries.ts';
 import { contentHashOf, type KnowledgeSource, type StoredKnowledgeEntry } from './knowledge-repository.ts';
 import { createKnowledgeRetriever, createStaticRetriever } from './retriever.ts';
+import type { Lexicon } from './text/tokenizer.ts';
 import type { KnowledgeEntry } from './types.ts';
 
 /** An in-memory knowledge source that counts how often it is read. */
@@ -65,8 +66,47 @@ describe('createKnowledgeRetriever', () => {
 
   it('uses the workspace lexicon for its index', async () => {
     const { source } = fakeSource({ w1: [faq('brand', '茶语时光是什么', '一家奶茶店。'), faq('x', '时光机', '没有。')] });
-    const retriever = createKnowledgeRetriever({ source, lexicon: () => ({ synonyms: { 茶语: '茶语时光' }, words: ['茶语时光'] }) });
+    const withLexicon: KnowledgeSource = { ...source, loadLexicon: async () => ({ synonyms: { 茶语: '茶语时光' }, words: ['茶语时光'] }) };
+    const retriever = createKnowledgeRetriever({ source: withLexicon });
     expect((await retriever.retrieve('w1', '茶语'))[0]?.entry.id).toBe('brand');
+  });
+
+  it('rebuilds the index with the new lexicon when the stamp changes, answering from the old one meanwhile', async () => {
+    const { source } = fakeSource({ w1: [faq('mango', '杨枝甘露是什么做的', '芒果、西柚和西米。'), faq('hours', '几点开门', '10点。')] });
+    let lexicon: Lexicon = {};
+    let revision = 0;
+    let gate: { started: () => void; release: Promise<void> } | undefined;
+    const changing: KnowledgeSource = {
+      publishedStamp: async (workspaceId) => `${await source.publishedStamp(workspaceId)};${revision}`,
+      loadPublishedEntries: source.loadPublishedEntries,
+      loadLexicon: async () => {
+        const current = lexicon;
+        if (gate) {
+          gate.started();
+          await gate.release;
+        }
+        return current;
+      },
+    };
+    const retriever = createKnowledgeRetriever({ source: changing, checkIntervalMs: 3_600_000 });
+    expect(await retriever.retrieve('w1', '小黄杯')).toEqual([]);
+
+    lexicon = { synonyms: { 小黄杯: '杨枝甘露' }, words: ['杨枝甘露'] };
+    revision = 1;
+    let release = () => {};
+    const started = new Promise<void>((resolveStarted) => {
+      gate = { started: resolveStarted, release: new Promise<void>((resolve) => (release = resolve)) };
+    });
+    const refreshing = retriever.refresh('w1');
+    await started;
+    // While the new index is being built, queries are answered from the complete old one.
+    expect((await retriever.retrieve('w1', '几点开门'))[0]?.entry.id).toBe('hours');
+    expect(await retriever.retrieve('w1', '小黄杯')).toEqual([]);
+    gate = undefined;
+    release();
+    await refreshing;
+    expect((await retriever.retrieve('w1', '小黄杯'))[0]?.entry.id).toBe('mango');
+    expect((await retriever.retrieve('w1', '几点开门'))[0]?.entry.id).toBe('hours');
   });
 
   it('answers from the last index when a check fails and onRefreshError is set', async () => {

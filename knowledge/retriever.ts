@@ -8,7 +8,7 @@ import { createQueryEmbedder } from './dense/query-embedder.ts';
 import { createBm25Index, type Bm25Options } from './index/bm25-index.ts';
 import type { KnowledgeIndex } from './index/knowledge-index.ts';
 import type { KnowledgeSource } from './knowledge-repository.ts';
-import { createTextAnalyzer, type Lexicon } from './text/tokenizer.ts';
+import { createTextAnalyzer, type Lexicon, type TextAnalyzer } from './text/tokenizer.ts';
 
 /** A retriever that answers every workspace from one index; `index` stays open for add/remove. */
 export interface StaticRetriever extends KnowledgeRetriever {
@@ -32,14 +32,13 @@ export function createStaticRetriever(
 export interface KnowledgeRetrieverOptions {
   /** Published knowledge per workspace (the knowledge repository). */
   source: KnowledgeSource;
-  /** A workspace's custom words and synonyms; read when its index is (re)built. */
-  lexicon?: (workspaceId: string) => Lexicon | Promise<Lexicon>;
   /**
    * How long an index is trusted before the source's published stamp is checked again; default
-   * 5 s. Publishing in another process reaches this one within that time; `refresh` is immediate.
+   * 5 s. Publishing (or a lexicon change) in another process reaches this one within that time;
+   * `refresh` is immediate.
    */
   checkIntervalMs?: number;
-  /** BM25 settings (the analyzer comes from `lexicon`). */
+  /** BM25 settings (the analyzer comes from the source's `loadLexicon`). */
   index?: Omit<Bm25Options, 'analyzer'>;
   /** Clock, injectable for tests. */
   now?: () => number;
@@ -58,9 +57,12 @@ export interface KnowledgeRetrieverOptions {
 
 /** The database-backed retriever, with control over its per-workspace indexes. */
 export interface WorkspaceKnowledgeRetriever extends KnowledgeRetriever {
-  /** Check the workspace's published knowledge now and apply changes incrementally. */
+  /**
+   * Check the workspace's published knowledge now and apply changes: incrementally, or by a full
+   * rebuild when its lexicon changed.
+   */
   refresh(workspaceId: string): Promise<void>;
-  /** Drop the workspace's index; the next query rebuilds it (e.g. after a lexicon change). */
+  /** Drop the workspace's index; the next query rebuilds it. */
   reset(workspaceId: string): void;
   /**
    * Settles when the workspace's background embedding has nothing more to do now (every entry has
@@ -71,6 +73,10 @@ export interface WorkspaceKnowledgeRetriever extends KnowledgeRetriever {
 
 interface WorkspaceIndex {
   index: KnowledgeIndex;
+  /** The analyzer of `index`. */
+  analyzer: TextAnalyzer;
+  /** The lexicon `index` analyzes with (JSON); undefined until the first sync. */
+  lexicon: string | undefined;
   stamp: string | undefined;
   hashes: Map<string, string>;
   checkedAt: number;
@@ -92,10 +98,14 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     options.onRefreshError ??
     ((error: unknown, workspaceId: string) => process.emitWarning(`dense retrieval (workspace ${workspaceId}): ${String(error)}`));
 
+  const createIndex = (lexicon: Lexicon): { index: KnowledgeIndex; analyzer: TextAnalyzer } => {
+    const analyzer = createTextAnalyzer(lexicon);
+    return { index: createBm25Index({ ...options.index, analyzer }), analyzer };
+  };
+
   const create = async (workspaceId: string): Promise<WorkspaceIndex> => {
-    const lexicon = (await options.lexicon?.(workspaceId)) ?? {};
-    const index = createBm25Index({ ...options.index, analyzer: createTextAnalyzer(lexicon) });
-    const state: WorkspaceIndex = { index, stamp: undefined, hashes: new Map(), checkedAt: 0 };
+    // The first sync builds the index with the workspace's lexicon.
+    const state: WorkspaceIndex = { ...createIndex({}), lexicon: undefined, stamp: undefined, hashes: new Map(), checkedAt: 0 };
     if (embedding && queries) {
       state.dense = createDenseWorkspace({
         workspaceId,
@@ -112,29 +122,38 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     return state;
   };
 
-  /** Apply the difference between the index and the published entries. */
+  /**
+   * Apply the difference between the index and the published entries. A changed lexicon changes
+   * every entry's terms: the index is rebuilt beside the old one, which answers queries until the
+   * new one is complete. Dense vectors do not depend on the lexicon and stay.
+   */
   const sync = async (workspaceId: string, state: WorkspaceIndex): Promise<void> => {
     const checkedAt = now();
     const stamp = await options.source.publishedStamp(workspaceId);
     if (stamp !== state.stamp) {
+      const lexicon = (await options.source.loadLexicon?.(workspaceId)) ?? {};
+      const lexiconKey = JSON.stringify(lexicon);
       const entries = await options.source.loadPublishedEntries(workspaceId);
       const published = new Map(entries.map((entry) => [entry.id, entry]));
-      const removed: string[] = [];
+      const removed = [...state.hashes.keys()].filter((id) => !published.has(id));
       const added: DenseEntry[] = [];
-      for (const id of state.hashes.keys()) {
-        if (!published.has(id)) {
-          state.index.remove(id);
-          state.hashes.delete(id);
-          removed.push(id);
-        }
-      }
       for (const entry of entries) {
         if (state.hashes.get(entry.id) === entry.contentHash) continue;
         const { knowledgeBaseId: _base, contentHash, ...plain } = entry;
-        state.index.add(plain);
-        state.hashes.set(entry.id, contentHash);
         added.push({ entry: plain, contentHash });
       }
+      if (lexiconKey !== state.lexicon) {
+        const { index, analyzer } = createIndex(lexicon);
+        for (const { knowledgeBaseId: _base, contentHash: _hash, ...plain } of entries) index.add(plain);
+        state.index = index;
+        state.analyzer = analyzer;
+        state.lexicon = lexiconKey;
+      } else {
+        for (const id of removed) state.index.remove(id);
+        for (const { entry } of added) state.index.add(entry);
+      }
+      for (const id of removed) state.hashes.delete(id);
+      for (const { entry, contentHash } of added) state.hashes.set(entry.id, contentHash);
       state.stamp = stamp;
       state.dense?.apply(removed, added);
     }
@@ -179,6 +198,9 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Wo
     },
     async refresh(workspaceId) {
       await refreshOnce(workspaceId, await stateOf(workspaceId));
+    },
+    async analyzer(workspaceId) {
+      return (await stateOf(workspaceId)).analyzer;
     },
     reset(workspaceId) {
       workspaces.delete(workspaceId);

@@ -3,6 +3,7 @@
  * module. The pipeline only knows `KnowledgeRetriever`; how entries are indexed (BM25, dense,
  * fused) is the knowledge module's business.
  */
+import type { TextAnalyzer } from './text/tokenizer.ts';
 
 /** A retrievable entry: an FAQ (question + variants + answer) or a document passage. */
 export interface KnowledgeEntry {
@@ -56,4 +57,10 @@ export interface RetrieveOptions {
 /** Finds the entries that best answer a query, within one workspace's published knowledge. */
 export interface KnowledgeRetriever {
   retrieve(workspaceId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+  /**
+   * The analyzer the workspace's entries are indexed with (built-in words plus the workspace
+   * lexicon), so that what decides on the hits reads the message as retrieval did. Absent: the
+   * built-in analyzer.
+   */
+  analyzer?(workspaceId: string): Promise<TextAnalyzer>;
 }

@@ -351,3 +351,27 @@ export const knowledgeGoldenRuns = pgTable(
   },
   (table) => [index('knowledge_golden_runs_base_created_idx').on(table.knowledgeBaseId, table.createdAt)],
 );
+
+/** One synonym of a workspace lexicon: `variant` is read as `canonical` at index and query time. */
+export interface LexiconSynonym {
+  variant: string;
+  canonical: string;
+}
+
+/**
+ * A workspace's retrieval vocabulary (`knowledge/lexicon/`): its own words, kept whole by
+ * segmentation, and synonyms. One row per workspace, replaced as a whole; `revision` grows with
+ * every change and is part of the published-knowledge stamp, so every process rebuilds its index.
+ */
+export const workspaceLexicons = pgTable('workspace_lexicons', {
+  workspaceId: text('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id),
+  words: jsonb('words').$type<string[]>().notNull().default([]),
+  /** An array, not an object: jsonb does not keep the keys of an object in order. */
+  synonyms: jsonb('synonyms').$type<LexiconSynonym[]>().notNull().default([]),
+  revision: integer('revision').notNull().default(1),
+  /** Operator who made the last change (null: CLI). */
+  updatedBy: uuid('updated_by'),
+  updatedAt: updatedAt(),
+});

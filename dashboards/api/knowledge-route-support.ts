@@ -1,7 +1,7 @@
 /**
  * What the knowledge routes share: their dependencies, the base lookup that turns another
- * workspace's id into 404, the roles that may change knowledge, and the steps after a publish
- * (refresh this process's retriever, run the golden set).
+ * workspace's id into 404, the roles that may change knowledge, and the steps after a publish or a
+ * lexicon change (refresh this process's retriever; after a publish, run the golden set).
  */
 import type { Middleware } from 'koa';
 import type { Database } from '../../bot/storage/database.ts';
@@ -49,6 +49,19 @@ export const versionView = (published: PublishedVersion) => ({
 });
 
 /**
+ * Apply a committed change (a publish, a lexicon) to this process's retriever at once; other
+ * processes see it at their next stamp check. The change has committed, so a failure here is
+ * reported on the app's `'error'` event, not answered as an error.
+ */
+export async function refreshRetriever(ctx: DashboardContext, deps: KnowledgeRouteDependencies, workspaceId: string): Promise<void> {
+  try {
+    await deps.retriever?.refresh(workspaceId);
+  } catch (error) {
+    ctx.app.emit('error', error, ctx);
+  }
+}
+
+/**
  * After a publish: refresh this process's retriever, then run the base's golden set against the
  * new version. The publish has committed by now, so a failure here is reported, not answered as
  * an error: the response still says what was published (`goldenRun: null`).
@@ -60,11 +73,7 @@ export async function afterPublish(
   published: PublishedVersion,
   trigger: GoldenRunTrigger,
 ): Promise<GoldenRun | null> {
-  try {
-    await deps.retriever?.refresh(key.workspaceId);
-  } catch (error) {
-    ctx.app.emit('error', error, ctx);
-  }
+  await refreshRetriever(ctx, deps, key.workspaceId);
   try {
     const run = await runGoldenSet(deps.db, {
       ...key,

@@ -3,6 +3,7 @@
  * every route of the router is described here and nothing else, so the two cannot drift apart.
  */
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
+import { lexiconPaths, lexiconSchemas } from './openapi-lexicon.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -217,9 +218,9 @@ export function createOpenApiDocument(serverUrl = '/api/v1') {
     info: { title: 'Kefu dashboard API', version: '1.0.0' },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { sessionCookie: [] }],
-    paths: { ...paths, ...knowledgePaths },
+    paths: { ...paths, ...knowledgePaths, ...lexiconPaths },
     components: {
-      schemas: { ...schemas, ...knowledgeSchemas },
+      schemas: { ...schemas, ...knowledgeSchemas, ...lexiconSchemas },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'kefu_session' },

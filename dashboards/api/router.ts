@@ -14,6 +14,7 @@ import { renderErrors } from './http-errors.ts';
 import { registerKnowledgeImportRoutes } from './knowledge-import-routes.ts';
 import type { KnowledgeRefresher } from './knowledge-route-support.ts';
 import { registerKnowledgeRoutes } from './knowledge-routes.ts';
+import { registerLexiconRoutes } from './lexicon-routes.ts';
 import { createLoginLimiter, type LoginAttemptStore } from './login-limiter.ts';
 import { createOpenApiDocument } from './openapi.ts';
 import { registerOperatorRoutes } from './operator-routes.ts';
@@ -37,8 +38,9 @@ export interface DashboardRouterOptions {
   /** Clock for sessions; defaults to the system clock. */
   now?: () => Date;
   /**
-   * The process's knowledge retriever: refreshed after every publish, so this process answers
-   * from the new version at once (other processes catch up within their check interval).
+   * The process's knowledge retriever: refreshed after every publish and lexicon change, so this
+   * process answers from the new version at once (other processes catch up within their check
+   * interval).
    */
   knowledgeRetriever?: KnowledgeRefresher;
 }
@@ -77,6 +79,7 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router<D
   registerKnowledgeRoutes(router, knowledge);
   registerKnowledgeImportRoutes(router, knowledge);
   registerGoldenSetRoutes(router, knowledge);
+  registerLexiconRoutes(router, knowledge);
 
   const openApiDocument = createOpenApiDocument(dashboardApiPrefix);
   router.get('/openapi.json', async function openApi(ctx) {
