@@ -101,12 +101,13 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow): Pro
   deps.metrics.processingLatency.observe((performance.now() - started) / 1000);
   deps.replySignal.notify(message.id);
   if (completed && ctx.replies.length > 0) {
-    // Give the webhook its passive-reply budget before the API sender may take the reply.
+    // Give the webhook its passive-reply budget before the API sender may take the reply (a
+    // channel without one sends at once: a delayed job costs the queue extra round trips).
     const heldFor = entry.passiveReplyBudgetMs - (Date.now() - message.createdAt.getTime());
     await deps.outboxQueue.add(
       deliverJobName,
       { conversationId: conversation.id },
-      { jobId: `deliver-${message.id}`, delayMs: Math.max(0, heldFor + 50) },
+      { jobId: `deliver-${message.id}`, delayMs: entry.passiveReplyBudgetMs > 0 ? Math.max(0, heldFor + 50) : 0 },
     );
   }
   log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');
