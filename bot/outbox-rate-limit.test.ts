@@ -4,6 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { directTextMessage } from '../test/support/inbound-message.ts';
 import { createTestDatabase } from '../test/support/services.ts';
 import { createRecordingAdapter } from '../test/support/recording-adapter.ts';
 import { ChannelRegistry } from './channel-registry.ts';
@@ -62,23 +63,7 @@ describe('outbox send limit', () => {
     });
     const conversationIds: string[] = [];
     for (const user of ['u1', 'u2', 'u3', 'u4']) {
-      const stored = await persistInbound(database.db, {
-        workspaceId: 'w',
-        channelAccountId: 'limited',
-        traceId: 't',
-        message: {
-          platformMessageId: `m-${user}`,
-          platformUserId: user,
-          platformThreadId: user,
-          conversationKind: 'direct',
-          fromSelf: false,
-          mentions: [],
-          mentionsBot: false,
-          parts: [{ type: 'text', text: 'hi' }],
-          sentAt: new Date(),
-          raw: {},
-        },
-      });
+      const stored = await persistInbound(database.db, { workspaceId: 'w', channelAccountId: 'limited', traceId: 't', message: directTextMessage(user, 'hi') });
       await completeInbound(database.db, {
         inbound: { ...stored, id: stored.messageId, workspaceId: 'w', channelAccountId: 'limited', platformUserId: user, traceId: 't' },
         replies: [{ parts: [{ type: 'text', text: `answer for ${user}` }] }],

@@ -4,6 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { directTextMessage } from '../test/support/inbound-message.ts';
 import { createTestDatabase } from '../test/support/services.ts';
 import { ChannelSendError, createRecordingAdapter, type RecordingAdapter } from '../test/support/recording-adapter.ts';
 import { ChannelRegistry } from './channel-registry.ts';
@@ -41,25 +42,8 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
   }
 }
 
-let counter = 0;
 async function receive(channelAccountId: string, user: string, text: string) {
-  const stored = await persistInbound(database.db, {
-    workspaceId: 'w',
-    channelAccountId,
-    traceId: 'trace',
-    message: {
-      platformMessageId: `p${Date.now()}-${(counter += 1)}`,
-      platformUserId: user,
-      platformThreadId: user,
-      conversationKind: 'direct',
-      fromSelf: false,
-      mentions: [],
-      mentionsBot: false,
-      parts: [{ type: 'text', text }],
-      sentAt: new Date(),
-      raw: {},
-    },
-  });
+  const stored = await persistInbound(database.db, { workspaceId: 'w', channelAccountId, traceId: 'trace', message: directTextMessage(user, text) });
   await processQueue.add(processJobName, { conversationId: stored.conversationId }, { jobId: processJobId(stored.messageId) });
   return stored;
 }
