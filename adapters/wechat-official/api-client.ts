@@ -4,9 +4,10 @@
  * Invariant: no error message built here contains the URL (it carries the secret or access_token).
  */
 import { ChannelSendError } from '../../bot/errors.ts';
+import type { HttpAnswer, HttpFetch, HttpRequestInit } from '../http-fetch.ts';
 
-/** The `fetch` signature the adapter needs (the global one by default; a fake in tests). */
-export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+/** The HTTP call the adapter makes (`httpFetch` by default; a fake or the global `fetch` in tests). */
+export type FetchFunction = HttpFetch;
 
 /** A decoded WeChat API answer: its JSON object plus `errcode` (0 when absent) and `errmsg`. */
 export interface WechatApiAnswer {
@@ -19,10 +20,10 @@ export interface WechatApiAnswer {
 export async function callWechatApi(
   fetchFunction: FetchFunction,
   url: string,
-  init: RequestInit,
+  init: HttpRequestInit,
   options: { what: string; timeoutMs: number },
 ): Promise<WechatApiAnswer> {
-  let response: Response;
+  let response: HttpAnswer;
   try {
     response = await fetchFunction(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   type ReplyContext,
   type WebhookResponse,
 } from '../types.ts';
+import { httpFetch } from '../http-fetch.ts';
 import { encryptMessage, messageSignature } from '../wechat-crypto/index.ts';
 import { createAccessTokenProvider } from './access-token.ts';
 import type { FetchFunction } from './api-client.ts';
@@ -55,7 +56,7 @@ export function createWechatOfficialAdapter(
 ): ChannelAdapter {
   const settings = parseWechatOfficialConfig(config);
   const now = dependencies.now ?? Date.now;
-  const fetchFunction = dependencies.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchFunction = dependencies.fetch ?? httpFetch;
   const tokens = createAccessTokenProvider({
     appId: settings.appId,
     appSecret: settings.appSecret,
