@@ -179,6 +179,10 @@ async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, d
     // Status first: replies are committed with the status change, so a processed status seen
     // here guarantees the claim below sees the replies.
     const status = await inboundStatus(deps.db, inboundId);
+    // Let the event loop take in socket events that already arrived (a client that hung up while
+    // the status was read) before claiming: a reply claimed for a gone client is written into a
+    // dead connection and lost to the API sender. Costs one turn of the loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (closed?.aborted) return undefined;
     const claimed = (await claimPassiveReply(deps.db, inboundId)) ?? (await passiveReplyOf(deps.db, inboundId));
     if (claimed) return claimed;

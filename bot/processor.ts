@@ -99,11 +99,13 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow): Pro
   const completed = await completeInbound(deps.db, { inbound: message, replies: ctx.replies, outcome });
   deps.metrics.messagesProcessed.inc({ outcome: completed ? outcome : 'already_done' });
   deps.metrics.processingLatency.observe((performance.now() - started) / 1000);
-  deps.replySignal.notify(message.id);
+  // How much of the webhook's passive-reply budget is left: only a webhook still inside it may be
+  // waiting for this hint (a second of slack for clocks of different processes).
+  const heldFor = entry.passiveReplyBudgetMs - (Date.now() - message.createdAt.getTime());
+  if (entry.passiveReplyBudgetMs > 0 && heldFor > -1_000) deps.replySignal.notify(message.id);
   if (completed && ctx.replies.length > 0) {
     // Give the webhook its passive-reply budget before the API sender may take the reply (a
     // channel without one sends at once: a delayed job costs the queue extra round trips).
-    const heldFor = entry.passiveReplyBudgetMs - (Date.now() - message.createdAt.getTime());
     await deps.outboxQueue.add(
       deliverJobName,
       { conversationId: conversation.id },

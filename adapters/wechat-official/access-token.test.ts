@@ -31,6 +31,27 @@ function provider(overrides: { cache?: ReturnType<typeof createMemoryCache>; loc
 }
 
 describe('access_token provider', () => {
+  it('reuses a token it read for memoryMs instead of asking the cache per call; an invalidated one is dropped', async () => {
+    const cache = createMemoryCache();
+    await cache.set(accessTokenCacheKey(appId), 'shared-token');
+    let reads = 0;
+    const counting = { ...cache, get: (key: string) => ((reads += 1), cache.get(key)) };
+    let clock = 1_000_000;
+    const tokens = createAccessTokenProvider({ appId, appSecret, apiBaseUrl, cache: counting, lock: createMemoryLock(), fetch: fetchFunction, memoryMs: 30_000, now: () => clock });
+    expect(await tokens.get()).toBe('shared-token');
+    expect(await tokens.get()).toBe('shared-token');
+    expect(reads).toBe(1);
+    // Another process replaced it: used from memory until WeChat rejects it, then re-read.
+    await cache.set(accessTokenCacheKey(appId), 'newer-token');
+    expect(await tokens.get()).toBe('shared-token');
+    await tokens.invalidate('shared-token');
+    expect(await tokens.get()).toBe('newer-token');
+    // And re-read once the memory lapses.
+    await cache.set(accessTokenCacheKey(appId), 'newest-token');
+    clock += 30_001;
+    expect(await tokens.get()).toBe('newest-token');
+  });
+
   it('fetches once for concurrent callers in one process and then serves the cache', async () => {
     const before = sandbox.stats().tokenRequests;
     const tokens = provider();

@@ -35,6 +35,13 @@ export interface AccessTokenOptions {
   refreshTimeoutMs?: number;
   /** How often a waiting process re-reads the cache; default 50 ms. */
   pollIntervalMs?: number;
+  /**
+   * How long this process reuses a token it read or fetched before asking the cache again (a
+   * round trip per API send otherwise); default 30 s. A token another process replaced meanwhile
+   * is rejected by WeChat (40001), invalidated here, and the send retried once with the cache's.
+   */
+  memoryMs?: number;
+  now?: () => number;
 }
 
 /** The Cache key holding an AppID's access_token. */
@@ -54,7 +61,14 @@ export function createAccessTokenProvider(options: AccessTokenOptions): AccessTo
   const refreshTimeoutMs = options.refreshTimeoutMs ?? 15_000;
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const safetyMarginSeconds = options.safetyMarginSeconds ?? 300;
+  const memoryMs = options.memoryMs ?? 30_000;
+  const now = options.now ?? Date.now;
   let inFlight: Promise<string> | undefined;
+  let remembered: { token: string; until: number } | undefined;
+  const remember = (token: string, lifetimeMs = memoryMs) => {
+    remembered = { token, until: now() + Math.min(memoryMs, lifetimeMs) };
+    return token;
+  };
 
   async function fetchAndStore(): Promise<string> {
     const query = new URLSearchParams({
@@ -78,7 +92,7 @@ export function createAccessTokenProvider(options: AccessTokenOptions): AccessTo
     const expiresIn = typeof answer.body.expires_in === 'number' && answer.body.expires_in > 0 ? answer.body.expires_in : 7200;
     const lifetimeSeconds = Math.max(expiresIn - safetyMarginSeconds, expiresIn / 2);
     await options.cache.set(cacheKey, token, Math.floor(lifetimeSeconds * 1000));
-    return token;
+    return remember(token, lifetimeSeconds * 1000);
   }
 
   async function refresh(): Promise<string> {
@@ -106,14 +120,16 @@ export function createAccessTokenProvider(options: AccessTokenOptions): AccessTo
 
   return {
     async get() {
+      if (remembered && now() < remembered.until) return remembered.token;
       const cached = await options.cache.get(cacheKey);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) return remember(cached);
       inFlight ??= refresh().finally(() => {
         inFlight = undefined;
       });
       return inFlight;
     },
     async invalidate(staleToken) {
+      if (staleToken === undefined || remembered?.token === staleToken) remembered = undefined;
       if (staleToken !== undefined && (await options.cache.get(cacheKey)) !== staleToken) return;
       await options.cache.delete(cacheKey);
     },
