@@ -180,7 +180,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       },
       metricsText: () => metrics.registry.metrics(),
       routers: [
-        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever }),
+        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever, intents }),
         ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
       ],
       middleware: [],

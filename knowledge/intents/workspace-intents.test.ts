@@ -151,3 +151,10 @@ describe('workspace intents with an API-managed layer', () => {
     expect(reported).toEqual(['shop: database down', 'new: database down']);
   });
 });
+
+test('a list that cannot be trained is refused by prepare, naming the list', () => {
+  const twice = { name: 'twice', examples: ['重复的意图'] };
+  expect(() => intents.prepare('shop', [twice, twice])).toThrow(
+    expect.objectContaining({ code: 'invalid_intents', item: 'intents', message: 'intents: cannot be trained: intent "twice" is defined twice' }),
+  );
+});
