@@ -18,6 +18,7 @@ import { createDefaultPipeline } from '../handlers/default-pipeline.ts';
 import { prepareKnowledge } from '../knowledge/bootstrap.ts';
 import { createEmbeddingStore } from '../knowledge/dense/embedding-store.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
+import { createStoredIntentSource } from '../knowledge/intents/workspace-intent-store.ts';
 import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
 import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.ts';
 import { ChannelRegistry, defaultSendsPerMinute } from './channel-registry.ts';
@@ -133,6 +134,8 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       baseReplies: STARTER_REPLIES,
       outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
       own: config.intents,
+      stored: createStoredIntentSource(database.db),
+      onRefreshError: (error, workspaceId) => log.error({ err: error, workspaceId }, 'workspace intents not refreshed; the previous detector answers'),
       model: llmProvider?.languageModel,
       onLlmError: (error) => log.warn({ err: error }, 'LLM intent classification failed; using the classifier'),
     });
@@ -177,7 +180,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       },
       metricsText: () => metrics.registry.metrics(),
       routers: [
-        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever }),
+        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever, intents }),
         ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
       ],
       middleware: [],

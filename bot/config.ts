@@ -54,24 +54,33 @@ const patternSchema = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
-/** A workspace's own intent (see `knowledge/intents/workspace-intents.ts`). */
-const intentSchema = z
-  .strictObject({
-    workspace: idSchema.optional(),
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter')
-      .refine((name) => name !== 'oos', { message: '"oos" is reserved for out-of-scope utterances' }),
-    description: z.string().optional(),
-    examples: z.array(z.string().min(1)).default([]),
-    keywords: z.array(z.string().min(1)).optional(),
-    patterns: z.array(patternSchema).optional(),
-    /** A fixed answer sent when the intent is detected. */
-    reply: z.string().min(1).optional(),
-  })
-  .refine((intent) => intent.examples.length + (intent.keywords?.length ?? 0) + (intent.patterns?.length ?? 0) > 0, {
-    message: 'give the intent examples, keywords or patterns',
-  });
+const intentFields = {
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter')
+    .refine((name) => name !== 'oos', { message: '"oos" is reserved for out-of-scope utterances' }),
+  description: z.string().optional(),
+  examples: z.array(z.string().min(1)).default([]),
+  keywords: z.array(z.string().min(1)).optional(),
+  patterns: z.array(patternSchema).optional(),
+  /** A fixed answer sent when the intent is detected. */
+  reply: z.string().min(1).optional(),
+};
+const hasExamplesOrRules = (intent: { examples: string[]; keywords?: string[]; patterns?: string[] }) =>
+  intent.examples.length + (intent.keywords?.length ?? 0) + (intent.patterns?.length ?? 0) > 0;
+const needsExamplesOrRules = { message: 'give the intent examples, keywords or patterns' };
+
+/**
+ * One intent of a workspace (see `knowledge/intents/workspace-intents.ts`), as `intents[]` of the
+ * config file and the dashboard's `PUT /api/v1/intents` take it (the API names no workspace: it is
+ * the operator's).
+ */
+export const intentSchema = z.strictObject(intentFields).refine(hasExamplesOrRules, needsExamplesOrRules);
+
+/** An intent of the config file: the intent and the workspace it belongs to (default: the first). */
+const configIntentSchema = z
+  .strictObject({ workspace: idSchema.optional(), ...intentFields })
+  .refine(hasExamplesOrRules, needsExamplesOrRules);
 
 const fileSchema = z.strictObject({
   workspaces: z.array(z.strictObject({ id: idSchema, name: z.string().min(1) })).default([]),
@@ -81,7 +90,7 @@ const fileSchema = z.strictObject({
     .array(z.strictObject({ workspace: idSchema.optional(), file: z.string().min(1), name: z.string().optional() }))
     .default([]),
   /** Workspaces' own intents, added to (or replacing, by name) the starter set. */
-  intents: z.array(intentSchema).default([]),
+  intents: z.array(configIntentSchema).default([]),
   /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
   sandbox: z.boolean().default(false),
 });
@@ -155,10 +164,13 @@ export function demoConfig(port: number): z.input<typeof fileSchema> {
   };
 }
 
+/** A setting's path as messages name it: `["intents", 2, "patterns", 0]` → `intents[2].patterns[0]`. */
+export function settingPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
 function explain(error: z.ZodError, where: string): string {
-  return error.issues
-    .map((issue) => `${where}${issue.path.length ? ` ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')}` : ''}: ${issue.message}`)
-    .join('\n');
+  return error.issues.map((issue) => `${where}${issue.path.length ? ` ${settingPath(issue.path)}` : ''}: ${issue.message}`).join('\n');
 }
 
 /** Read and validate configuration; throws `ConfigError` naming every bad setting. */

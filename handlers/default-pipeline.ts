@@ -29,7 +29,7 @@ export interface DefaultPipelineOptions {
    * Intent detection: per workspace (`createWorkspaceIntents`), or one detector for every workspace
    * (answering the starter smalltalk replies). Without it every message goes to the knowledge answer.
    */
-  intents?: WorkspaceIntents | IntentDetector;
+  intents?: Pick<WorkspaceIntents, 'detectorFor' | 'replyFor'> | IntentDetector;
   /** Remembers the questions the knowledge answer offered a conversation (see `knowledgeAnswer`). */
   cache: Cache;
   /** Thresholds of the knowledge answer's decision (see `decideAnswer`). */
@@ -61,6 +61,6 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
   };
 }
 
-function sameForEveryWorkspace(detector: IntentDetector): WorkspaceIntents {
-  return { detectorFor: () => detector, replyFor: (_workspaceId, intent) => STARTER_REPLIES[intent] };
+function sameForEveryWorkspace(detector: IntentDetector): Pick<WorkspaceIntents, 'detectorFor' | 'replyFor'> {
+  return { detectorFor: async () => detector, replyFor: async (_workspaceId, intent) => STARTER_REPLIES[intent] };
 }

@@ -375,3 +375,31 @@ export const workspaceLexicons = pgTable('workspace_lexicons', {
   updatedBy: uuid('updated_by'),
   updatedAt: updatedAt(),
 });
+
+/** One intent of a workspace's API-managed list, as stored (see `knowledge/intents/workspace-intent-store.ts`). */
+export interface StoredIntentDefinition {
+  name: string;
+  description?: string;
+  examples: string[];
+  keywords?: string[];
+  patterns?: string[];
+  reply?: string;
+}
+
+/**
+ * A workspace's own intents managed through the dashboard API (`knowledge/intents/`). One row per
+ * workspace holding the whole list in order, replaced as a whole like the lexicon: a detector is
+ * trained on the whole list, so the list is the unit that is checked, stored and versioned.
+ * `revision` grows with every change; every process compares it with the one its detector was
+ * trained on at its stamp check and retrains on a change.
+ */
+export const workspaceIntents = pgTable('workspace_intents', {
+  workspaceId: text('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id),
+  intents: jsonb('intents').$type<StoredIntentDefinition[]>().notNull().default([]),
+  revision: integer('revision').notNull().default(1),
+  /** Operator who made the last change (null: CLI). */
+  updatedBy: uuid('updated_by'),
+  updatedAt: updatedAt(),
+});

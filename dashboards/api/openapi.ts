@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the dashboard API, written by hand. `openapi.test.ts` checks that
  * every route of the router is described here and nothing else, so the two cannot drift apart.
  */
+import { intentPaths, intentSchemas } from './openapi-intents.ts';
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 import { lexiconPaths, lexiconSchemas } from './openapi-lexicon.ts';
 
@@ -218,9 +219,9 @@ export function createOpenApiDocument(serverUrl = '/api/v1') {
     info: { title: 'Kefu dashboard API', version: '1.0.0' },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { sessionCookie: [] }],
-    paths: { ...paths, ...knowledgePaths, ...lexiconPaths },
+    paths: { ...paths, ...knowledgePaths, ...lexiconPaths, ...intentPaths },
     components: {
-      schemas: { ...schemas, ...knowledgeSchemas, ...lexiconSchemas },
+      schemas: { ...schemas, ...knowledgeSchemas, ...lexiconSchemas, ...intentSchemas },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'kefu_session' },

@@ -6,11 +6,13 @@
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Database } from '../../bot/storage/database.ts';
+import type { WorkspaceIntents } from '../../knowledge/intents/workspace-intents.ts';
 import { requireOperator, type DashboardState } from './auth.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerConversationRoutes } from './conversation-routes.ts';
 import { registerGoldenSetRoutes } from './golden-set-routes.ts';
 import { renderErrors } from './http-errors.ts';
+import { registerIntentRoutes } from './intent-routes.ts';
 import { registerKnowledgeImportRoutes } from './knowledge-import-routes.ts';
 import type { KnowledgeRefresher } from './knowledge-route-support.ts';
 import { registerKnowledgeRoutes } from './knowledge-routes.ts';
@@ -43,6 +45,12 @@ export interface DashboardRouterOptions {
    * interval).
    */
   knowledgeRetriever?: KnowledgeRefresher;
+  /**
+   * The process's workspace intents (the pipeline's): a list stored through `PUT /intents` is
+   * trained on them first and used by this process at once (other processes at their next check).
+   * Default: the starter set without configured intents.
+   */
+  intents?: WorkspaceIntents;
 }
 
 function securityHeaders(): Middleware<DashboardState> {
@@ -80,6 +88,7 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router<D
   registerKnowledgeImportRoutes(router, knowledge);
   registerGoldenSetRoutes(router, knowledge);
   registerLexiconRoutes(router, knowledge);
+  registerIntentRoutes(router, { db, authenticate, intents: options.intents });
 
   const openApiDocument = createOpenApiDocument(dashboardApiPrefix);
   router.get('/openapi.json', async function openApi(ctx) {

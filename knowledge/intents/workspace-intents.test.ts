@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from './starter-intents.ts';
-import { createWorkspaceIntents, mergeIntents } from './workspace-intents.ts';
+import type { StoredIntentSource } from './workspace-intent-store.ts';
+import { createWorkspaceIntents, mergeIntents, type WorkspaceIntentDefinition } from './workspace-intents.ts';
 
 const membership = {
   name: 'membership',
@@ -20,25 +21,27 @@ const intents = createWorkspaceIntents({
   ],
 });
 
+const detect = async (workspaceId: string, text: string) => (await intents.detectorFor(workspaceId)).detect(text);
+
 describe('workspace intents', () => {
   test('a workspace’s own intent is detected there, with its reply', async () => {
-    await expect(intents.detectorFor('shop').detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
-    expect(intents.replyFor('shop', 'membership')).toBe(membership.reply);
+    await expect(detect('shop', '我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    expect(await intents.replyFor('shop', 'membership')).toBe(membership.reply);
   });
 
   test('another workspace knows nothing of it and keeps the starter set', async () => {
-    const prediction = await intents.detectorFor('other').detect('我想办一张会员卡');
+    const prediction = await detect('other', '我想办一张会员卡');
     expect(prediction.intent).not.toBe('membership');
-    expect(intents.replyFor('other', 'membership')).toBeUndefined();
-    expect(intents.replyFor('other', 'greeting')).toBe(STARTER_REPLIES.greeting);
+    expect(await intents.replyFor('other', 'membership')).toBeUndefined();
+    expect(await intents.replyFor('other', 'greeting')).toBe(STARTER_REPLIES.greeting);
   });
 
   test('redefining a starter intent replaces it, reply included', async () => {
-    expect(intents.replyFor('shop', 'greeting')).toBe('欢迎光临茶语时光！');
-    expect(intents.replyFor('shop', 'thanks')).toBe(STARTER_REPLIES.thanks);
+    expect(await intents.replyFor('shop', 'greeting')).toBe('欢迎光临茶语时光！');
+    expect(await intents.replyFor('shop', 'thanks')).toBe(STARTER_REPLIES.thanks);
     // Taken over without a reply: the intent still routes, the bot no longer answers it by rote.
-    expect(intents.replyFor('quiet', 'thanks')).toBeUndefined();
-    await expect(intents.detectorFor('quiet').detect('谢谢')).resolves.toMatchObject({ intent: 'thanks' });
+    expect(await intents.replyFor('quiet', 'thanks')).toBeUndefined();
+    await expect(detect('quiet', '谢谢')).resolves.toMatchObject({ intent: 'thanks' });
   });
 
   test('merging keeps the starter order and appends new intents', () => {
@@ -49,9 +52,109 @@ describe('workspace intents', () => {
 
   test('a bare number is no intent of its own (it used to read as goodbye)', async () => {
     for (const text of ['1', '2', '12345']) {
-      const prediction = await intents.detectorFor('other').detect(text);
+      const prediction = await detect('other', text);
       expect(prediction.intent, text).not.toBe('goodbye');
     }
-    await expect(intents.detectorFor('other').detect('886')).resolves.toMatchObject({ intent: 'goodbye', source: 'rule' });
+    await expect(detect('other', '886')).resolves.toMatchObject({ intent: 'goodbye', source: 'rule' });
   });
+});
+
+describe('workspace intents with an API-managed layer', () => {
+  /** An in-memory stand-in for `workspace_intents`, counting reads. */
+  function memorySource() {
+    const rows = new Map<string, { intents: WorkspaceIntentDefinition[]; revision: number }>();
+    const reads = { revision: 0, load: 0 };
+    const source: StoredIntentSource = {
+      revision: async (workspaceId) => {
+        reads.revision += 1;
+        return rows.get(workspaceId)?.revision ?? 0;
+      },
+      load: async (workspaceId) => {
+        reads.load += 1;
+        const row = rows.get(workspaceId) ?? { intents: [], revision: 0 };
+        return { ...row, updatedBy: null, updatedAt: null };
+      },
+    };
+    const put = (workspaceId: string, intents: WorkspaceIntentDefinition[]) =>
+      rows.set(workspaceId, { intents, revision: (rows.get(workspaceId)?.revision ?? 0) + 1 });
+    return { source, put, reads };
+  }
+
+  test('stored intents go over configured ones by name, which go over the starter set; a new revision is seen at the next check', async () => {
+    const { source, put, reads } = memorySource();
+    let clock = 0;
+    const layered = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      own: [{ ...membership, workspace: 'shop' }],
+      stored: source,
+      now: () => clock,
+    });
+    expect(layered.inherited('shop').find((intent) => intent.name === 'membership')).toMatchObject({ source: 'config', reply: membership.reply });
+    expect(layered.inherited('shop').find((intent) => intent.name === 'greeting')).toMatchObject({ source: 'starter', reply: STARTER_REPLIES.greeting });
+    expect(layered.inherited('other').some((intent) => intent.name === 'membership')).toBe(false);
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+
+    put('shop', [{ ...membership, reply: '会员请在小程序注册。' }, { name: 'greeting', examples: ['你好', '在吗'] }]);
+    // Until the check interval has passed the detector trained before stands.
+    clock = 4999;
+    await layered.detectorFor('shop');
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+    clock = 5000;
+    await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    expect(await layered.replyFor('shop', 'membership')).toBe('会员请在小程序注册。');
+    // Taken over without a reply: it routes, nothing answers it by rote.
+    expect(await layered.replyFor('shop', 'greeting')).toBeUndefined();
+    expect(await layered.replyFor('other', 'greeting')).toBe(STARTER_REPLIES.greeting);
+    // An unchanged revision is one cheap read per check, nothing loaded.
+    const loads = reads.load;
+    clock = 10_000;
+    await layered.detectorFor('shop');
+    expect(reads.load).toBe(loads);
+
+    // Clearing the stored list goes back to the configured intents.
+    put('shop', []);
+    clock = 15_000;
+    await layered.detectorFor('shop');
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+  });
+
+  test('a failing check is reported and the detector it had keeps answering', async () => {
+    const reported: string[] = [];
+    let clock = 0;
+    let failing = false;
+    const { source, put } = memorySource();
+    const flaky: StoredIntentSource = {
+      revision: async (workspaceId) => {
+        if (failing) throw new Error('database down');
+        return source.revision(workspaceId);
+      },
+      load: source.load,
+    };
+    const layered = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      stored: flaky,
+      now: () => clock,
+      onRefreshError: (error, workspaceId) => reported.push(`${workspaceId}: ${(error as Error).message}`),
+    });
+    put('shop', [membership]);
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+    failing = true;
+    clock = 5000;
+    await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    expect(reported).toEqual(['shop: database down']);
+    // A workspace never loaded starts from the intents without stored ones.
+    expect(await layered.replyFor('new', 'greeting')).toBe(STARTER_REPLIES.greeting);
+    expect(reported).toEqual(['shop: database down', 'new: database down']);
+  });
+});
+
+test('a list that cannot be trained is refused by prepare, naming the list', () => {
+  const twice = { name: 'twice', examples: ['重复的意图'] };
+  expect(() => intents.prepare('shop', [twice, twice])).toThrow(
+    expect.objectContaining({ code: 'invalid_intents', item: 'intents', message: 'intents: cannot be trained: intent "twice" is defined twice' }),
+  );
 });

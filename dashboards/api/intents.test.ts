@@ -1,0 +1,191 @@
+/**
+ * The workspace's own intents through the dashboard API as an operator uses them, with the real
+ * default pipeline a customer's message goes through: an intent stored by `PUT /intents` answers
+ * with its fixed reply in this process at once and in another process at its next stamp check,
+ * and nowhere else; with roles, input errors (nothing stored) and stale revisions. Runs on PGlite
+ * and (when reachable) PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotContext } from '../../bot/context.ts';
+import { createLogger } from '../../bot/logger.ts';
+import { textOf } from '../../bot/model.ts';
+import { createMemoryCache } from '../../bot/ports/memory-cache.ts';
+import type { DatabaseHandle } from '../../bot/storage/database.ts';
+import { createDefaultPipeline } from '../../handlers/default-pipeline.ts';
+import { demoEntries } from '../../knowledge/__fixtures__/demo-entries.ts';
+import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../../knowledge/intents/starter-intents.ts';
+import { createStoredIntentSource } from '../../knowledge/intents/workspace-intent-store.ts';
+import { createWorkspaceIntents, type WorkspaceIntents } from '../../knowledge/intents/workspace-intents.ts';
+import { createStaticRetriever } from '../../knowledge/retriever.ts';
+import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
+import { bearer, createTestApp, login, seedOperator, seedWorkspace } from './test-support.ts';
+
+const openingPromo = {
+  name: 'opening_promo',
+  description: '新店开业活动 / opening promotion',
+  examples: ['开业有什么活动', '新店开业有优惠吗', '开业活动是什么', '开业期间打折吗', '新店有什么优惠活动', '开张有没有福利'],
+  reply: '新店开业期间全场饮品第二杯半价，持续到月底。',
+};
+const question = '你们新店开业有什么优惠活动吗？';
+
+const log = createLogger({ level: 'silent' });
+let count = 0;
+
+/** The reply a customer of `workspaceId` gets to `text` from the default pipeline over `intents`. */
+async function ask(intents: WorkspaceIntents, workspaceId: string, text: string) {
+  const pipeline = createDefaultPipeline({ retriever: createStaticRetriever(demoEntries()), cache: createMemoryCache(), intents });
+  count += 1;
+  const ctx = new BotContext({
+    workspaceId,
+    channel: { id: 'web-1', type: 'web' },
+    conversation: { id: `c${count}`, kind: 'direct', status: 'bot', platformThreadId: `c${count}` },
+    contact: { id: `contact-${count}` },
+    message: { id: `m${count}`, platformUserId: 'u', parts: [{ type: 'text', text }], mentions: [], fromSelf: false, mentionsBot: false },
+    log,
+    traceId: `t${count}`,
+  });
+  await pipeline(ctx);
+  expect(ctx.replies).toHaveLength(1);
+  return { intent: ctx.replies[0]!.intent, text: textOf(ctx.replies[0]!.parts) };
+}
+
+describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase(driver);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  /** A "process": workspace intents over the database, as `startKefu` builds them, on a clock of its own. */
+  function createProcessIntents(clock: () => number = () => 0) {
+    return createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      stored: createStoredIntentSource(handle.db),
+      now: clock,
+    });
+  }
+
+  /** A workspace, an operator's client, and this process's intents (shared by the API and the pipeline). */
+  async function setup() {
+    const { workspaceId } = await seedWorkspace(handle.db);
+    const operator = await seedOperator(handle.db, { workspaceId, role: 'operator' });
+    // Checks the database only when told to: a change is seen here because the API installs it.
+    const intents = createProcessIntents();
+    const { client, reported } = createTestApp({ db: handle.db, intents });
+    const headers = bearer(await login(client, operator.username));
+    return { workspaceId, client, reported, headers, intents };
+  }
+
+  it('answers with a stored intent’s reply: here at once, in another process at its next check, in no other workspace', async () => {
+    const { workspaceId, client, headers, intents, reported } = await setup();
+    const foreign = await seedWorkspace(handle.db);
+    let clock = 0;
+    const otherProcess = createProcessIntents(() => clock);
+    expect((await ask(intents, workspaceId, question)).text).not.toBe(openingPromo.reply);
+    expect((await ask(otherProcess, workspaceId, question)).text).not.toBe(openingPromo.reply);
+
+    const empty = await client.get('/api/v1/intents').set(headers).expect(200);
+    expect(empty.body).toMatchObject({ intents: [], revision: 0, updatedBy: null, updatedAt: null });
+    expect(empty.body.builtIn.map((intent: { name: string }) => intent.name)).toEqual(STARTER_INTENTS.map((intent) => intent.name));
+    expect(empty.body.builtIn.find((intent: { name: string }) => intent.name === 'greeting')).toMatchObject({
+      source: 'starter',
+      reply: STARTER_REPLIES.greeting,
+      replaced: false,
+    });
+
+    const replaced = await client.put('/api/v1/intents').set(headers).send({ intents: [openingPromo], revision: 0 }).expect(200);
+    expect(replaced.body).toMatchObject({ intents: [openingPromo], revision: 1, updatedBy: expect.any(String) });
+    await expect(ask(intents, workspaceId, question)).resolves.toEqual({ intent: 'opening_promo', text: openingPromo.reply });
+    // The starter intents still answer beside it.
+    await expect(ask(intents, workspaceId, '谢谢')).resolves.toMatchObject({ text: STARTER_REPLIES.thanks });
+    // Another workspace of the same process knows nothing of it.
+    expect((await ask(intents, foreign.workspaceId, question)).intent).not.toBe('opening_promo');
+
+    // Another process keeps its detector until its stamp check, which sees the new revision.
+    clock = 4999;
+    expect((await ask(otherProcess, workspaceId, question)).text).not.toBe(openingPromo.reply);
+    clock = 5000;
+    await expect(ask(otherProcess, workspaceId, question)).resolves.toEqual({ intent: 'opening_promo', text: openingPromo.reply });
+    expect((await ask(otherProcess, foreign.workspaceId, question)).intent).not.toBe('opening_promo');
+
+    const read = await client.get('/api/v1/intents').set(headers).expect(200);
+    expect(read.body).toEqual(replaced.body);
+
+    // Taking the intent out takes the reply away again, here and there.
+    await client.put('/api/v1/intents').set(headers).send({ intents: [] }).expect(200);
+    expect((await ask(intents, workspaceId, question)).intent).not.toBe('opening_promo');
+    clock = 10_000;
+    expect((await ask(otherProcess, workspaceId, question)).intent).not.toBe('opening_promo');
+    expect(reported).toEqual([]);
+  });
+
+  it('puts a stored intent over a starter one of the same name, and marks the starter one replaced', async () => {
+    const { workspaceId, client, headers, intents } = await setup();
+    const greeting = { name: 'greeting', examples: ['你好', '在吗', '哈喽'], reply: '欢迎光临茶语时光！' };
+    const stored = await client.put('/api/v1/intents').set(headers).send({ intents: [greeting] }).expect(200);
+    expect(stored.body.builtIn.find((intent: { name: string }) => intent.name === 'greeting')).toMatchObject({ source: 'starter', replaced: true });
+    await expect(ask(intents, workspaceId, '你好')).resolves.toEqual({ intent: 'greeting', text: greeting.reply });
+  });
+
+  it('lets viewers and staff read the intents but not change them', async () => {
+    const { workspaceId, client, headers, intents } = await setup();
+    await client.put('/api/v1/intents').set(headers).send({ intents: [openingPromo] }).expect(200);
+    for (const role of ['viewer', 'staff'] as const) {
+      const reader = await seedOperator(handle.db, { workspaceId, role });
+      const readerHeaders = bearer(await login(client, reader.username));
+      const read = await client.get('/api/v1/intents').set(readerHeaders).expect(200);
+      expect(read.body.intents).toEqual([openingPromo]);
+      const refused = await client.put('/api/v1/intents').set(readerHeaders).send({ intents: [] });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('forbidden');
+    }
+    await client.get('/api/v1/intents').expect(401);
+    expect((await client.get('/api/v1/intents').set(headers).expect(200)).body.revision).toBe(1);
+    await expect(ask(intents, workspaceId, question)).resolves.toMatchObject({ text: openingPromo.reply });
+  });
+
+  it('answers 400 naming the bad item, and 409 for a stale revision, storing nothing', async () => {
+    const { workspaceId, client, headers, intents } = await setup();
+    const valid = { name: 'membership', examples: ['怎么办会员卡'] };
+    const cases: Array<[intents: unknown[], field: string, message: string]> = [
+      [
+        [valid, { name: 'b', examples: ['x'] }, { ...openingPromo, patterns: ['开业', '(活动'] }],
+        'intents[2].patterns[1]',
+        'intents[2].patterns[1]: not a valid regular expression',
+      ],
+      [[valid, { ...valid, examples: ['会员'] }], 'intents[1].name', 'intents[1].name: "membership" is listed twice (as intents[0] too)'],
+      [[{ name: 'oos', examples: ['随便'] }], 'intents[0].name', 'intents[0].name: "oos" is reserved for out-of-scope utterances'],
+      [[{ name: 'empty', reply: '好的' }], 'intents[0]', 'intents[0]: give the intent examples, keywords or patterns'],
+      [[{ ...valid, workspace: 'other' }], 'intents[0].workspace', 'intents[0].workspace: Unrecognized key: "workspace"'],
+      [[{ ...valid, examples: [''] }], 'intents[0].examples[0]', 'intents[0].examples[0]: Too small: expected string to have >=1 characters'],
+    ];
+    for (const [list, field, message] of cases) {
+      const response = await client.put('/api/v1/intents').set(headers).send({ intents: list });
+      expect(response.status, field).toBe(400);
+      expect(response.body).toEqual({ error: { code: 'invalid_intents', message, field } });
+    }
+    const wrongShape = await client.put('/api/v1/intents').set(headers).send({ intents: openingPromo });
+    expect(wrongShape.status).toBe(400);
+    expect(wrongShape.body.error).toMatchObject({ code: 'validation_failed', field: 'intents' });
+    const tooMany = await client
+      .put('/api/v1/intents')
+      .set(headers)
+      .send({ intents: Array.from({ length: 201 }, (_, i) => ({ name: `i${i}`, keywords: [`k${i}`] })) });
+    expect(tooMany.body.error).toMatchObject({ code: 'invalid_intents', field: 'intents', message: 'intents: more than 200 intents' });
+    expect((await client.get('/api/v1/intents').set(headers).expect(200)).body).toMatchObject({ intents: [], revision: 0 });
+    expect((await ask(intents, workspaceId, question)).intent).not.toBe('opening_promo');
+
+    await client.put('/api/v1/intents').set(headers).send({ intents: [valid], revision: 0 }).expect(200);
+    const stale = await client.put('/api/v1/intents').set(headers).send({ intents: [openingPromo], revision: 0 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: 'intents_changed', field: 'revision' });
+    const kept = await client.get('/api/v1/intents').set(headers).expect(200);
+    expect(kept.body).toMatchObject({ intents: [valid], revision: 1 });
+    // The refused list was trained but never installed.
+    expect((await ask(intents, workspaceId, question)).intent).not.toBe('opening_promo');
+  });
+});
