@@ -5,20 +5,19 @@
  * and nowhere else; with roles, input errors (nothing stored) and stale revisions. Runs on PGlite
  * and (when reachable) PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BotContext } from '../../bot/context.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { textOf } from '../../bot/model.ts';
 import { createMemoryCache } from '../../bot/ports/memory-cache.ts';
-import type { DatabaseHandle } from '../../bot/storage/database.ts';
 import { createDefaultPipeline } from '../../handlers/default-pipeline.ts';
 import { demoEntries } from '../../knowledge/__fixtures__/demo-entries.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../../knowledge/intents/starter-intents.ts';
 import { createStoredIntentSource } from '../../knowledge/intents/workspace-intent-store.ts';
 import { createWorkspaceIntents, type WorkspaceIntents } from '../../knowledge/intents/workspace-intents.ts';
 import { createStaticRetriever } from '../../knowledge/retriever.ts';
-import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
-import { bearer, createTestApp, login, seedOperator, seedWorkspace } from './test-support.ts';
+import { testDrivers } from '../../test/support/services.ts';
+import { bearer, createTestApp, databaseForSuite, login, seedOperator, seedWorkspace } from './test-support.ts';
 
 const openingPromo = {
   name: 'opening_promo',
@@ -50,13 +49,7 @@ async function ask(intents: WorkspaceIntents, workspaceId: string, text: string)
 }
 
 describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-  });
-  afterAll(async () => {
-    await handle?.close();
-  });
+  const suite = databaseForSuite(driver);
 
   /** A "process": workspace intents over the database, as `startKefu` builds them, on a clock of its own. */
   function createProcessIntents(clock: () => number = () => 0) {
@@ -64,25 +57,25 @@ describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
       base: STARTER_INTENTS,
       baseReplies: STARTER_REPLIES,
       outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-      stored: createStoredIntentSource(handle.db),
+      stored: createStoredIntentSource(suite.db),
       now: clock,
     });
   }
 
   /** A workspace, an operator's client, and this process's intents (shared by the API and the pipeline). */
   async function setup() {
-    const { workspaceId } = await seedWorkspace(handle.db);
-    const operator = await seedOperator(handle.db, { workspaceId, role: 'operator' });
+    const { workspaceId } = await seedWorkspace(suite.db);
+    const operator = await seedOperator(suite.db, { workspaceId, role: 'operator' });
     // Checks the database only when told to: a change is seen here because the API installs it.
     const intents = createProcessIntents();
-    const { client, reported } = createTestApp({ db: handle.db, intents });
+    const { client, reported } = createTestApp({ db: suite.db, intents });
     const headers = bearer(await login(client, operator.username));
     return { workspaceId, client, reported, headers, intents };
   }
 
   it('answers with a stored intent’s reply: here at once, in another process at its next check, in no other workspace', async () => {
     const { workspaceId, client, headers, intents, reported } = await setup();
-    const foreign = await seedWorkspace(handle.db);
+    const foreign = await seedWorkspace(suite.db);
     let clock = 0;
     const otherProcess = createProcessIntents(() => clock);
     expect((await ask(intents, workspaceId, question)).text).not.toBe(openingPromo.reply);
@@ -135,7 +128,7 @@ describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
     const { workspaceId, client, headers, intents } = await setup();
     await client.put('/api/v1/intents').set(headers).send({ intents: [openingPromo] }).expect(200);
     for (const role of ['viewer', 'staff'] as const) {
-      const reader = await seedOperator(handle.db, { workspaceId, role });
+      const reader = await seedOperator(suite.db, { workspaceId, role });
       const readerHeaders = bearer(await login(client, reader.username));
       const read = await client.get('/api/v1/intents').set(readerHeaders).expect(200);
       expect(read.body.intents).toEqual([openingPromo]);

@@ -3,12 +3,10 @@
  * publish, roll back, golden sets; with roles and workspace isolation. Runs on PGlite and (when
  * reachable) PostgreSQL, with the real per-workspace retriever the chat pipeline uses.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../bot/storage/database.ts';
-import { createKnowledgeRepository } from '../../knowledge/knowledge-repository.ts';
-import { createKnowledgeRetriever, type WorkspaceKnowledgeRetriever } from '../../knowledge/retriever.ts';
-import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
-import { bearer, createTestApp, login, seedOperator, seedWorkspace, unique } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import type { WorkspaceKnowledgeRetriever } from '../../knowledge/retriever.ts';
+import { testDrivers } from '../../test/support/services.ts';
+import { bearer, databaseForSuite, login, operatorSession, seedOperator, unique } from './test-support.ts';
 
 const faqFile = [
   'id\tquestion\tsimilar\tanswer',
@@ -18,21 +16,10 @@ const faqFile = [
 ].join('\n');
 
 describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-  });
-  afterAll(async () => {
-    await handle?.close();
-  });
+  const suite = databaseForSuite(driver);
 
   async function setup() {
-    const { workspaceId } = await seedWorkspace(handle.db);
-    const operator = await seedOperator(handle.db, { workspaceId, role: 'operator' });
-    // Checks the database only when told to: a change is seen exactly when the API refreshes it.
-    const retriever = createKnowledgeRetriever({ source: createKnowledgeRepository(handle.db), checkIntervalMs: 3_600_000 });
-    const { client, reported } = createTestApp({ db: handle.db, knowledgeRetriever: retriever });
-    const headers = bearer(await login(client, operator.username));
+    const { workspaceId, client, reported, headers, retriever } = await operatorSession(suite.db);
     const created = await client.post('/api/v1/knowledge-bases').set(headers).send({ name: 'FAQ' }).expect(201);
     const baseId: string = created.body.knowledgeBase.id;
     const base = `/api/v1/knowledge-bases/${baseId}`;
@@ -279,7 +266,7 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     const { workspaceId, client, base, headers, importFile } = await setup();
     await importFile(faqFile).expect(200);
     for (const role of ['viewer', 'staff'] as const) {
-      const reader = await seedOperator(handle.db, { workspaceId, role });
+      const reader = await seedOperator(suite.db, { workspaceId, role });
       const readerHeaders = bearer(await login(client, reader.username));
       await client.get('/api/v1/knowledge-bases').set(readerHeaders).expect(200);
       await client.get(`${base}/entries`).set(readerHeaders).expect(200);

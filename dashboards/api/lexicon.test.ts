@@ -4,12 +4,11 @@
  * lexicon, in this process at once and in another one at its next stamp check; with roles,
  * workspace isolation and input errors. Runs on PGlite and (when reachable) PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../bot/storage/database.ts';
+import { describe, expect, it } from 'vitest';
 import { createKnowledgeRepository } from '../../knowledge/knowledge-repository.ts';
 import { createKnowledgeRetriever, type WorkspaceKnowledgeRetriever } from '../../knowledge/retriever.ts';
-import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
-import { bearer, createTestApp, login, seedOperator, seedWorkspace } from './test-support.ts';
+import { testDrivers } from '../../test/support/services.ts';
+import { bearer, databaseForSuite, login, operatorSession, seedOperator } from './test-support.ts';
 
 const faqFile = [
   'id\tquestion\tsimilar\tanswer',
@@ -22,22 +21,11 @@ const faqFile = [
 const nickname = '小黄杯';
 
 describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-  });
-  afterAll(async () => {
-    await handle?.close();
-  });
+  const suite = databaseForSuite(driver);
 
   /** A workspace with the FAQ published, an operator's client, and this process's retriever. */
   async function setup() {
-    const { workspaceId } = await seedWorkspace(handle.db);
-    const operator = await seedOperator(handle.db, { workspaceId, role: 'operator' });
-    // Checks the database only when told to: a change is seen exactly when the API refreshes it.
-    const retriever = createKnowledgeRetriever({ source: createKnowledgeRepository(handle.db), checkIntervalMs: 3_600_000 });
-    const { client, reported } = createTestApp({ db: handle.db, knowledgeRetriever: retriever });
-    const headers = bearer(await login(client, operator.username));
+    const { workspaceId, client, reported, headers, retriever } = await operatorSession(suite.db);
     const created = await client.post('/api/v1/knowledge-bases').set(headers).send({ name: 'FAQ' }).expect(201);
     await client
       .post(`/api/v1/knowledge-bases/${created.body.knowledgeBase.id}/import?fileName=faq.tsv&publish=true`)
@@ -54,7 +42,7 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
   it('finds an entry by a synonym only once the lexicon has it: here at once, in another process at its next check', async () => {
     const { workspaceId, client, headers, retriever, reported } = await setup();
     let clock = 0;
-    const otherProcess = createKnowledgeRetriever({ source: createKnowledgeRepository(handle.db), checkIntervalMs: 5000, now: () => clock });
+    const otherProcess = createKnowledgeRetriever({ source: createKnowledgeRepository(suite.db), checkIntervalMs: 5000, now: () => clock });
     expect(await topKey(retriever, workspaceId, nickname)).toBeUndefined();
     expect(await topKey(otherProcess, workspaceId, `${nickname}多少钱`)).toBeUndefined();
 
@@ -119,7 +107,7 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
     const { workspaceId, client, headers, retriever } = await setup();
     await client.put('/api/v1/lexicon').set(headers).send({ words: ['芋泥波波'] }).expect(200);
     for (const role of ['viewer', 'staff'] as const) {
-      const reader = await seedOperator(handle.db, { workspaceId, role });
+      const reader = await seedOperator(suite.db, { workspaceId, role });
       const readerHeaders = bearer(await login(client, reader.username));
       const read = await client.get('/api/v1/lexicon').set(readerHeaders).expect(200);
       expect(read.body.lexicon.words).toEqual(['芋泥波波']);

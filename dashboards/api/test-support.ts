@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import request from 'supertest';
-import type { Database } from '../../bot/storage/database.ts';
+import { afterAll, beforeAll } from 'vitest';
+import type { Database, DatabaseHandle } from '../../bot/storage/database.ts';
+import { createKnowledgeRepository } from '../../knowledge/knowledge-repository.ts';
+import { createKnowledgeRetriever } from '../../knowledge/retriever.ts';
+import { createTestDatabase } from '../../test/support/services.ts';
 import { channelAccounts, conversations, messages, workspaces } from '../../bot/storage/schema.ts';
 import { createOperator, type Operator, type OperatorRole } from './operator-repository.ts';
 import { hashPassword } from './password.ts';
@@ -98,3 +102,41 @@ export async function login(client: ReturnType<typeof request>, username: string
 
 /** `Authorization` header of a token. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * A fresh database of `driver` for the tests of the calling `describe` block: opened before them,
+ * closed (and dropped) after. Read `suite.db` inside tests, not at collection time.
+ */
+export function databaseForSuite(driver: 'pglite' | 'postgres'): { readonly handle: DatabaseHandle; readonly db: Database } {
+  let handle: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    handle = await createTestDatabase(driver);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  return {
+    get handle() {
+      if (!handle) throw new Error('the suite database is opened in beforeAll: use it inside a test');
+      return handle;
+    },
+    get db() {
+      return this.handle.db;
+    },
+  };
+}
+
+/**
+ * A new workspace with an operator (role `operator` unless told) logged in to a test app whose
+ * knowledge retriever checks the database only when told to — a change is seen exactly when the
+ * API refreshes it.
+ */
+export async function operatorSession(db: Database, options: Partial<DashboardRouterOptions> & { role?: OperatorRole } = {}) {
+  const { role = 'operator', ...routerOptions } = options;
+  const { workspaceId, channelAccountId } = await seedWorkspace(db);
+  const operator = await seedOperator(db, { workspaceId, role });
+  const retriever = createKnowledgeRetriever({ source: createKnowledgeRepository(db), checkIntervalMs: 3_600_000 });
+  const { client, reported } = createTestApp({ db, knowledgeRetriever: retriever, ...routerOptions });
+  const headers = bearer(await login(client, operator.username));
+  return { workspaceId, channelAccountId, operator, client, reported, headers, retriever };
+}
