@@ -39,6 +39,10 @@ export function createOutboxSender(deps: OutboxDependencies): JobHandler {
   const now = deps.now ?? Date.now;
   return async function deliverConversation(job) {
     const conversationId = String(job.data.conversationId);
+    // Most jobs find nothing: the webhook carried the reply passively (the job is its safety net)
+    // or an earlier job sent it. Replies are committed before their job is queued, so nothing to
+    // send now means nothing for this job: skip the lock and the reads under it.
+    if ((await undeliveredOutbound(deps.db, conversationId)).length === 0) return;
     const lockKey = `outbox:${conversationId}`;
     const token = await deps.lock.acquire(lockKey, 60_000);
     if (!token) throw new RetryLaterError(200, `outbox of ${conversationId} busy`);
