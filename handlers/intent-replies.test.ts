@@ -3,8 +3,7 @@
  * intent answers with its configured reply, other workspaces go on to the knowledge base.
  */
 import { describe, expect, test } from 'vitest';
-import { BotContext } from '../bot/context.ts';
-import { createLogger } from '../bot/logger.ts';
+import { directTextContext } from '../test/support/bot-context.ts';
 import { textOf } from '../bot/model.ts';
 import { createMemoryCache } from '../bot/ports/memory-cache.ts';
 import { demoEntries } from '../knowledge/__fixtures__/demo-entries.ts';
@@ -13,7 +12,6 @@ import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.t
 import { createStaticRetriever } from '../knowledge/retriever.ts';
 import { createDefaultPipeline } from './default-pipeline.ts';
 
-const log = createLogger({ level: 'silent' });
 const franchise = {
   workspace: 'shop',
   name: 'franchise',
@@ -31,18 +29,8 @@ const pipeline = createDefaultPipeline({
   }),
 });
 
-let count = 0;
 async function send(workspaceId: string, text: string) {
-  count += 1;
-  const ctx = new BotContext({
-    workspaceId,
-    channel: { id: 'web-1', type: 'web' },
-    conversation: { id: `c${count}`, kind: 'direct', status: 'bot', platformThreadId: `c${count}` },
-    contact: { id: `contact-${count}` },
-    message: { id: `m${count}`, platformUserId: 'u', parts: [{ type: 'text', text }], mentions: [], fromSelf: false, mentionsBot: false },
-    log,
-    traceId: `t${count}`,
-  });
+  const ctx = directTextContext(workspaceId, text);
   await pipeline(ctx);
   expect(ctx.replies).toHaveLength(1);
   return { ...ctx.replies[0]!, text: textOf(ctx.replies[0]!.parts) };

@@ -6,8 +6,7 @@
  * and (when reachable) PostgreSQL.
  */
 import { describe, expect, it } from 'vitest';
-import { BotContext } from '../../bot/context.ts';
-import { createLogger } from '../../bot/logger.ts';
+import { directTextContext } from '../../test/support/bot-context.ts';
 import { textOf } from '../../bot/model.ts';
 import { createMemoryCache } from '../../bot/ports/memory-cache.ts';
 import { createDefaultPipeline } from '../../handlers/default-pipeline.ts';
@@ -27,22 +26,10 @@ const openingPromo = {
 };
 const question = '你们新店开业有什么优惠活动吗？';
 
-const log = createLogger({ level: 'silent' });
-let count = 0;
-
 /** The reply a customer of `workspaceId` gets to `text` from the default pipeline over `intents`. */
 async function ask(intents: WorkspaceIntents, workspaceId: string, text: string) {
   const pipeline = createDefaultPipeline({ retriever: createStaticRetriever(demoEntries()), cache: createMemoryCache(), intents });
-  count += 1;
-  const ctx = new BotContext({
-    workspaceId,
-    channel: { id: 'web-1', type: 'web' },
-    conversation: { id: `c${count}`, kind: 'direct', status: 'bot', platformThreadId: `c${count}` },
-    contact: { id: `contact-${count}` },
-    message: { id: `m${count}`, platformUserId: 'u', parts: [{ type: 'text', text }], mentions: [], fromSelf: false, mentionsBot: false },
-    log,
-    traceId: `t${count}`,
-  });
+  const ctx = directTextContext(workspaceId, text);
   await pipeline(ctx);
   expect(ctx.replies).toHaveLength(1);
   return { intent: ctx.replies[0]!.intent, text: textOf(ctx.replies[0]!.parts) };
