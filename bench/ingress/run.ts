@@ -22,15 +22,15 @@
  * Prints progress on stderr and one JSON object as the last line of stdout; appends a section to
  * bench/RESULTS.md unless --no-record.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KefuHarness, webhookPath, type KefuChild, type KefuCounters, type KefuMode, type KefuTopology, type KefuVariant } from './kefu-target.ts';
 import { checkAnswer, PayloadCursor, runLoad, type Checks, type LoadResult } from './load.ts';
 import { processCpuMs, totalCpuMs } from './cpu.ts';
+import { nproc, shortCommit, startServer, type ServerChild } from './server-child.ts';
 import { generatePayloads, type Payload } from './payloads.ts';
 import { formatSummary, summariseProfile } from './profile.ts';
 import { appendResults, type TargetSummary } from './report.ts';
@@ -74,42 +74,6 @@ for (const mode of settings.modes) if (mode !== 'embedded' && mode !== 'producti
 
 /** A pool older than this is rebuilt before the next target (Kefu refuses callbacks older than 300 s). */
 const poolMaxAgeMs = 200_000;
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-interface ServerChild {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startServer(kind: 'ceiling' | 'peer' | 'wechat-api'): Promise<ServerChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/ingress/servers.ts'), kind], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /listening (\d+)/.exec(buffer);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // One measurement
@@ -275,22 +239,6 @@ function summarise(measurements: Measurement[]): TargetSummary {
         }
       : {}),
   };
-}
-
-function shortCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function nproc(): string {
-  try {
-    return execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    return String(availableParallelism());
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
