@@ -28,7 +28,7 @@ import { createInboundIntake } from './inbound-intake.ts';
 import type { IngressDependencies } from './ingress.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createOutboxSender } from './outbox.ts';
+import { createConversationDelivery, createOutboxSender } from './outbox.ts';
 import { createBullmqQueueFactory } from './ports/bullmq-queue.ts';
 import type { Cache } from './ports/cache.ts';
 import { createDatabaseQueueFactory } from './ports/database-queue.ts';
@@ -41,6 +41,7 @@ import { createRedisLock } from './ports/redis-lock.ts';
 import { createConversationProcessor } from './processor.ts';
 import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
 import { createRedisReplyBridge } from './redis-reply-bridge.ts';
+import { createReplyDispatch } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
@@ -150,11 +151,13 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     closers.push(() => queues.close());
     const maxAttempts = 5;
     if (options.workers ?? config.role !== 'web') {
+      const outbox = { db: database.db, lock, cache, channels, metrics, log, maxAttempts };
+      const dispatchReplies = createReplyDispatch({ outboxQueue, deliverInline: createConversationDelivery(outbox), log });
       await processQueue.process(
-        createConversationProcessor({ db: database.db, lock, channels, pipeline, outboxQueue, replySignal, metrics, log }),
+        createConversationProcessor({ db: database.db, lock, channels, pipeline, dispatchReplies, replySignal, metrics, log }),
         { concurrency: 8 },
       );
-      await outboxQueue.process(createOutboxSender({ db: database.db, lock, cache, channels, metrics, log, maxAttempts }), { concurrency: 4 });
+      await outboxQueue.process(createOutboxSender(outbox), { concurrency: 4 });
       for (const queue of [processQueue, outboxQueue]) {
         queue.onFailed((job, error) => log.error({ err: error, queue: queue.name, job: job.name, data: job.data }, 'job failed for good'));
       }

@@ -17,7 +17,7 @@ import type { Metrics } from './metrics.ts';
 import type { ChannelType } from './model.ts';
 import type { Queue } from './ports/queue.ts';
 import type { ReplySignal } from './reply-signal.ts';
-import { deliverJobName } from './processor.ts';
+import { deliverJobName } from './reply-dispatch.ts';
 import type { Database } from './storage/database.ts';
 import { claimPassiveReply, inboundStatus, passiveReplyOf, releasePassiveClaim } from './storage/outbox-repository.ts';
 

@@ -12,7 +12,7 @@ import type { Cache } from './ports/cache.ts';
 import type { Lock } from './ports/lock.ts';
 import { RetryLaterError, type JobHandler } from './ports/queue.ts';
 import type { Database } from './storage/database.ts';
-import { conversationById } from './storage/inbound-repository.ts';
+import { conversationById, type ConversationRow } from './storage/inbound-repository.ts';
 import {
   claimForSending,
   markFailed,
@@ -34,20 +34,22 @@ export interface OutboxDependencies {
   now?: () => number;
 }
 
-/** The job handler for `deliver-conversation` jobs (`{ conversationId }`). */
-export function createOutboxSender(deps: OutboxDependencies): JobHandler {
+/**
+ * Delivers what a conversation has undelivered, in order, under the conversation's outbox lock.
+ * Throws as a job handler does: `RetryLaterError` (lock busy, rate limit) or the send error of a
+ * retryable failure (the message is marked retrying; `attempt` ≥ `maxAttempts` marks it failed
+ * instead). `conversation`, when the caller has the row, saves reading it again.
+ */
+export type ConversationDelivery = (conversationId: string, options: { attempt: number; conversation?: ConversationRow }) => Promise<void>;
+
+export function createConversationDelivery(deps: OutboxDependencies): ConversationDelivery {
   const now = deps.now ?? Date.now;
-  return async function deliverConversation(job) {
-    const conversationId = String(job.data.conversationId);
-    // Most jobs find nothing: the webhook carried the reply passively (the job is its safety net)
-    // or an earlier job sent it. Replies are committed before their job is queued, so nothing to
-    // send now means nothing for this job: skip the lock and the reads under it.
-    if ((await undeliveredOutbound(deps.db, conversationId)).length === 0) return;
+  return async function deliverConversation(conversationId, { attempt, conversation: known }) {
     const lockKey = `outbox:${conversationId}`;
     const token = await deps.lock.acquire(lockKey, 60_000);
     if (!token) throw new RetryLaterError(200, `outbox of ${conversationId} busy`);
     try {
-      const conversation = await conversationById(deps.db, conversationId);
+      const conversation = known ?? (await conversationById(deps.db, conversationId));
       for (const message of await undeliveredOutbound(deps.db, conversationId)) {
         const entry = deps.channels.find(message.channelAccountId);
         if (!entry) {
@@ -83,7 +85,7 @@ export function createOutboxSender(deps: OutboxDependencies): JobHandler {
         } catch (error) {
           const retryable = !(error instanceof ChannelSendError) || error.retryable;
           const code = error instanceof ChannelSendError ? `${error.code}${error.platformCode ? ` (${error.platformCode})` : ''}: ${error.message}` : String(error);
-          if (retryable && job.attempt < deps.maxAttempts) {
+          if (retryable && attempt < deps.maxAttempts) {
             await markRetrying(deps.db, message.id, code);
             throw error;
           }
@@ -95,6 +97,19 @@ export function createOutboxSender(deps: OutboxDependencies): JobHandler {
     } finally {
       await deps.lock.release(lockKey, token);
     }
+  };
+}
+
+/** The job handler for `deliver-conversation` jobs (`{ conversationId }`). */
+export function createOutboxSender(deps: OutboxDependencies): JobHandler {
+  const deliver = createConversationDelivery(deps);
+  return async function deliverConversationJob(job) {
+    const conversationId = String(job.data.conversationId);
+    // Most jobs find nothing: the webhook carried the reply passively (the job is its safety net)
+    // or an earlier try sent it. Replies are committed before their job is queued, so nothing to
+    // send now means nothing for this job: skip the lock and the reads under it.
+    if ((await undeliveredOutbound(deps.db, conversationId)).length === 0) return;
+    await deliver(conversationId, { attempt: job.attempt });
   };
 }
 

@@ -13,12 +13,13 @@ import type { BotContext } from './context.ts';
 import { processJobId, processJobName } from './ingress.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createOutboxSender } from './outbox.ts';
+import { createConversationDelivery, createOutboxSender } from './outbox.ts';
 import { createDatabaseQueueFactory } from './ports/database-queue.ts';
 import { createMemoryCache } from './ports/memory-cache.ts';
 import { createMemoryLock } from './ports/memory-lock.ts';
 import type { Queue, QueueFactory } from './ports/queue.ts';
 import { createConversationProcessor } from './processor.ts';
+import { createReplyDispatch } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { persistInbound } from './storage/inbound-repository.ts';
@@ -31,6 +32,8 @@ let queues: QueueFactory;
 let processQueue: Queue;
 let adapter: RecordingAdapter;
 let windowed: RecordingAdapter;
+/** Ids of the outbox jobs queued (replies not sent inline). */
+const queuedDeliveries: string[] = [];
 const events: Array<{ conversation: string; text: string; phase: 'start' | 'end'; at: number }> = [];
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
@@ -79,11 +82,18 @@ beforeAll(async () => {
   queues = createDatabaseQueueFactory({ db: database.db, pollIntervalMs: 20 });
   processQueue = queues.create('process');
   const outboxQueue = queues.create('outbox');
+  const add = outboxQueue.add.bind(outboxQueue);
+  outboxQueue.add = async (name, data, options) => {
+    queuedDeliveries.push(String(options?.jobId));
+    await add(name, data, options);
+  };
+  const outbox = { db: database.db, lock, cache: createMemoryCache(), channels, metrics, log, maxAttempts: 3 };
+  const dispatchReplies = createReplyDispatch({ outboxQueue, deliverInline: createConversationDelivery(outbox), log, retryDelayMs: 50 });
   await processQueue.process(
-    createConversationProcessor({ db: database.db, lock, channels, pipeline: (ctx) => pipeline(ctx, async () => undefined) as Promise<void>, outboxQueue, replySignal: new ReplySignal(), metrics, log }),
+    createConversationProcessor({ db: database.db, lock, channels, pipeline: (ctx) => pipeline(ctx, async () => undefined) as Promise<void>, dispatchReplies, replySignal: new ReplySignal(), metrics, log }),
     { concurrency: 4 },
   );
-  await outboxQueue.process(createOutboxSender({ db: database.db, lock, cache: createMemoryCache(), channels, metrics, log, maxAttempts: 3 }), { concurrency: 2 });
+  await outboxQueue.process(createOutboxSender(outbox), { concurrency: 2 });
 });
 afterAll(async () => {
   await queues?.close();
@@ -116,12 +126,21 @@ describe('processing', () => {
 });
 
 describe('outbox', () => {
-  test('a transient platform error is retried and the reply is sent once', async () => {
+  test('with no webhook waiting, the processor sends the reply itself: no outbox job', async () => {
+    const stored = await receive('web-1', 'inline-user', 'hello');
+    const rows = await waitFor(() => outboundOf(stored.conversationId), (r) => r[0]?.deliveryStatus === 'sent');
+    expect(rows[0]).toMatchObject({ deliveryStatus: 'sent', deliveryVia: 'api', deliveryAttempts: 1 });
+    expect(adapter.sent.filter((s) => s.target.platformUserId === 'inline-user')).toHaveLength(1);
+    expect(queuedDeliveries).not.toContain(`deliver-${stored.messageId}`);
+  });
+
+  test('a transient platform error is retried through the queue and the reply is sent once', async () => {
     adapter.failNext(new ChannelSendError('busy', { retryable: true, platformCode: '-1' }));
     const stored = await receive('web-1', 'retry-user', 'hello');
     const rows = await waitFor(() => outboundOf(stored.conversationId), (r) => r[0]?.deliveryStatus === 'sent');
     expect(rows[0]).toMatchObject({ deliveryStatus: 'sent', deliveryVia: 'api', deliveryAttempts: 2 });
     expect(adapter.sent.filter((s) => s.target.platformUserId === 'retry-user')).toHaveLength(1);
+    expect(queuedDeliveries).toContain(`deliver-${stored.messageId}`);
   });
 
   test('a refusal is recorded on the message with the platform error and not retried', async () => {

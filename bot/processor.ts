@@ -9,7 +9,8 @@ import type { ChannelRegistry } from './channel-registry.ts';
 import { BotContext } from './context.ts';
 import type { Metrics } from './metrics.ts';
 import type { Lock } from './ports/lock.ts';
-import { RetryLaterError, type JobHandler, type Queue } from './ports/queue.ts';
+import { RetryLaterError, type JobHandler } from './ports/queue.ts';
+import type { ReplyDispatch } from './reply-dispatch.ts';
 import type { ReplySignal } from './reply-signal.ts';
 import type { Database } from './storage/database.ts';
 import { conversationById, pendingInbound, type MessageRow } from './storage/inbound-repository.ts';
@@ -20,15 +21,14 @@ export interface ProcessorDependencies {
   lock: Lock;
   channels: ChannelRegistry;
   pipeline: (ctx: BotContext) => Promise<void>;
-  outboxQueue: Queue;
+  /** Sends a processed message's replies: inline, or as an outbox job (`reply-dispatch.ts`). */
+  dispatchReplies: ReplyDispatch;
   replySignal: ReplySignal;
   metrics: Metrics;
   log: Logger;
   /** Lease on a conversation while its messages are processed (ms). */
   leaseMs?: number;
 }
-
-export const deliverJobName = 'deliver-conversation';
 
 /** The job handler for `process-conversation` jobs (`{ conversationId }`). */
 export function createConversationProcessor(deps: ProcessorDependencies): JobHandler {
@@ -104,13 +104,10 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow): Pro
   const heldFor = entry.passiveReplyBudgetMs - (Date.now() - message.createdAt.getTime());
   if (entry.passiveReplyBudgetMs > 0 && heldFor > -1_000) deps.replySignal.notify(message.id);
   if (completed && ctx.replies.length > 0) {
-    // Give the webhook its passive-reply budget before the API sender may take the reply (a
-    // channel without one sends at once: a delayed job costs the queue extra round trips).
-    await deps.outboxQueue.add(
-      deliverJobName,
-      { conversationId: conversation.id },
-      { jobId: `deliver-${message.id}`, delayMs: entry.passiveReplyBudgetMs > 0 ? Math.max(0, heldFor + 50) : 0 },
-    );
+    // Give the webhook its passive-reply budget before the API sender may take the reply; once no
+    // webhook can carry it (or the channel has no budget) it is sent at once.
+    const delayMs = entry.passiveReplyBudgetMs > 0 ? Math.max(0, heldFor + 50) : 0;
+    await deps.dispatchReplies({ conversation, messageId: message.id, delayMs });
   }
   log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');
 }

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { processJobId, processJobName } from './ingress.ts';
 import type { Queue } from './ports/queue.ts';
-import { deliverJobName } from './processor.ts';
+import { deliverJobName } from './reply-dispatch.ts';
 import type { Database } from './storage/database.ts';
 import { conversationsWithPendingInbound } from './storage/inbound-repository.ts';
 import { conversationsWithUndelivered } from './storage/outbox-repository.ts';
