@@ -23,7 +23,7 @@ import { createReplyDispatch } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { persistInbound } from './storage/inbound-repository.ts';
-import { channelAccounts, messages, workspaces } from './storage/schema.ts';
+import { channelAccounts, conversations, messages, workspaces } from './storage/schema.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +34,7 @@ let adapter: RecordingAdapter;
 let windowed: RecordingAdapter;
 /** Ids of the outbox jobs queued (replies not sent inline). */
 const queuedDeliveries: string[] = [];
-const events: Array<{ conversation: string; text: string; phase: 'start' | 'end'; at: number }> = [];
+const events: Array<{ conversation: string; text: string; phase: 'start' | 'end'; at: number; status?: string }> = [];
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -72,8 +72,10 @@ beforeAll(async () => {
   // A pipeline whose speed a message controls: "slow:…" takes 400 ms; "many:N" replies N times.
   const pipeline = compose<BotContext>([
     async (ctx) => {
-      events.push({ conversation: ctx.conversation.id, text: ctx.text, phase: 'start', at: Date.now() });
+      events.push({ conversation: ctx.conversation.id, text: ctx.text, phase: 'start', at: Date.now(), status: ctx.conversation.status });
       if (ctx.text.startsWith('slow')) await sleep(400);
+      // What a hand-off stage does: the conversation goes to a human while this message runs.
+      if (ctx.text.endsWith('handoff')) await database.db.update(conversations).set({ status: 'human' }).where(eq(conversations.id, ctx.conversation.id));
       const many = /^many:(\d+)$/.exec(ctx.text);
       for (let i = 0; i < (many ? Number(many[1]) : 1); i += 1) ctx.reply(`echo ${ctx.text} #${i + 1}`);
       events.push({ conversation: ctx.conversation.id, text: ctx.text, phase: 'end', at: Date.now() });
@@ -110,6 +112,17 @@ describe('processing', () => {
     const sentTexts = adapter.sent.filter((s) => s.target.platformUserId === 'order').map((s) => s.reply.parts[0]);
     expect(sentTexts).toEqual(['slow 1', '2', '3', '4'].map((t) => ({ type: 'text', text: `echo ${t} #1` })));
     expect(replies).toHaveLength(4);
+  });
+
+  test('each message sees its conversation as the previous message left it (a hand-off is not missed)', async () => {
+    const first = await receive('web-1', 'handoff-user', 'slow handoff');
+    await receive('web-1', 'handoff-user', 'after');
+    await waitFor(async () => events.filter((e) => e.conversation === first.conversationId && e.phase === 'end').length, (n) => n === 2);
+    const seen = events.filter((e) => e.conversation === first.conversationId && e.phase === 'start').map((e) => [e.text, e.status]);
+    expect(seen).toEqual([
+      ['slow handoff', 'bot'],
+      ['after', 'human'],
+    ]);
   });
 
   test('different conversations are processed in parallel', async () => {

@@ -13,7 +13,7 @@ import { RetryLaterError, type JobHandler } from './ports/queue.ts';
 import type { ReplyDispatch } from './reply-dispatch.ts';
 import type { ReplySignal } from './reply-signal.ts';
 import type { Database } from './storage/database.ts';
-import { conversationById, pendingInbound, type MessageRow } from './storage/inbound-repository.ts';
+import { nextPendingInbound, type ConversationRow, type MessageRow } from './storage/inbound-repository.ts';
 import { completeInbound } from './storage/outbox-repository.ts';
 
 export interface ProcessorDependencies {
@@ -44,18 +44,14 @@ export function createConversationProcessor(deps: ProcessorDependencies): JobHan
       // The lease is renewed before a message once a third of it has passed (not before every
       // message: a one-message job would pay a round trip to renew a lease it has just taken).
       let renewedAt = Date.now();
-      for (;;) {
-        const pending = await pendingInbound(deps.db, conversationId);
-        if (pending.length === 0) break;
-        for (const message of pending) {
-          if (Date.now() - renewedAt > leaseMs / 3) {
-            if (!(await deps.lock.extend(lockKey, token, leaseMs))) {
-              throw new RetryLaterError(100, `lost the lease on conversation ${conversationId}`);
-            }
-            renewedAt = Date.now();
+      for (let next = await nextPendingInbound(deps.db, conversationId); next; next = await nextPendingInbound(deps.db, conversationId)) {
+        if (Date.now() - renewedAt > leaseMs / 3) {
+          if (!(await deps.lock.extend(lockKey, token, leaseMs))) {
+            throw new RetryLaterError(100, `lost the lease on conversation ${conversationId}`);
           }
-          await processOne(deps, message);
+          renewedAt = Date.now();
         }
+        await processOne(deps, next.message, next.conversation);
       }
     } finally {
       await deps.lock.release(lockKey, token);
@@ -63,12 +59,11 @@ export function createConversationProcessor(deps: ProcessorDependencies): JobHan
   };
 }
 
-async function processOne(deps: ProcessorDependencies, message: MessageRow): Promise<void> {
+async function processOne(deps: ProcessorDependencies, message: MessageRow, conversation: ConversationRow): Promise<void> {
   const started = performance.now();
-  const conversation = await conversationById(deps.db, message.conversationId);
   const entry = deps.channels.find(message.channelAccountId);
-  if (!conversation || !entry) {
-    deps.log.warn({ messageId: message.id }, 'message of an unknown conversation or channel: ignored');
+  if (!entry) {
+    deps.log.warn({ messageId: message.id }, 'message of a channel no longer configured: ignored');
     await completeInbound(deps.db, { inbound: message, replies: [], outcome: 'ignored' });
     return;
   }

@@ -58,6 +58,36 @@ export async function pendingInbound(db: Database, conversationId: string): Prom
   return query.execute({ conversationId });
 }
 
+/**
+ * The oldest inbound message of a conversation not yet through the pipeline, with its conversation
+ * as it is now — one read per message instead of "pending list, then the conversation": the
+ * conversation is read fresh for each message, because the previous message's pipeline may have
+ * changed it (a hand-off to a human).
+ */
+export async function nextPendingInbound(
+  db: Database,
+  conversationId: string,
+): Promise<{ message: MessageRow; conversation: ConversationRow } | undefined> {
+  const query = preparedQuery(db, 'kefu_next_pending_inbound', (base, name) =>
+    base
+      .select({ message: messages, conversation: conversations })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          eq(messages.direction, 'inbound'),
+          eq(messages.processingStatus, 'received'),
+        ),
+      )
+      .orderBy(asc(messages.sequence))
+      .limit(1)
+      .prepare(name),
+  );
+  const [row] = await query.execute({ conversationId });
+  return row;
+}
+
 /** A conversation by id (no workspace filter: callers hold an id they got from a scoped row). */
 export async function conversationById(db: Database, conversationId: string): Promise<ConversationRow | undefined> {
   const query = preparedQuery(db, 'kefu_conversation_by_id', (base, name) =>
