@@ -97,9 +97,14 @@ export const knowledgeSchemas: Record<string, Schema> = {
   GoldenRun: object(
     {
       id: uuid,
+      knowledgeBaseId: uuid,
       versionId: uuid,
       versionNumber: { type: 'integer' },
-      trigger: { type: 'string', enum: ['publish', 'rollback', 'import', 'manual'] },
+      trigger: {
+        type: 'string',
+        enum: ['publish', 'rollback', 'import', 'manual', 'lexicon'],
+        description: 'What started the run; `lexicon`: the workspace lexicon changed (PUT /lexicon), the published version ran again.',
+      },
       operatorId: nullable('string', { format: 'uuid' }),
       queries: { type: 'integer' },
       'hit@1': { type: 'number' },
@@ -108,7 +113,7 @@ export const knowledgeSchemas: Record<string, Schema> = {
       misses: array(ref('GoldenMiss')),
       createdAt: dateTime,
     },
-    ['id', 'versionNumber', 'trigger', 'queries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
+    ['id', 'knowledgeBaseId', 'versionNumber', 'trigger', 'queries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
   ),
   ImportDiff: {
     ...object(
