@@ -180,6 +180,10 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     const unreadable = await importFile('just some words\nand more\n');
     expect(unreadable.status).toBe(400);
     expect(unreadable.body.error.code).toBe('bad_knowledge_file');
+    // No dependency reads Excel 97–2003 workbooks: refused with what to do instead.
+    const legacy = await importFile('x', 'fileName=faq.xls&publish=true');
+    expect(legacy.status).toBe(400);
+    expect(legacy.body.error).toMatchObject({ code: 'bad_knowledge_file', message: expect.stringMatching(/^faq\.xls: an Excel 97–2003 workbook \(\.xls\) is not read; save it as \.xlsx/) });
     const gbk = await client
       .post(`${base}/import?publish=true`)
       .set(headers)
