@@ -20,12 +20,17 @@ export interface GoldenRow {
   expectedKeys: string[];
 }
 
-/** What started a run. */
-export type GoldenRunTrigger = 'publish' | 'rollback' | 'import' | 'manual';
+/**
+ * What started a run: a publish, rollback or publishing import of the base, an operator
+ * (`manual`), or a change of the workspace lexicon (`lexicon`: every published base runs again on
+ * its published version, since the lexicon changes how all of them are searched).
+ */
+export type GoldenRunTrigger = 'publish' | 'rollback' | 'import' | 'manual' | 'lexicon';
 
 /** A stored run. */
 export interface GoldenRun {
   id: string;
+  knowledgeBaseId: string;
   versionId: string;
   versionNumber: number;
   trigger: GoldenRunTrigger;
@@ -74,6 +79,7 @@ export async function replaceGoldenSet(db: Database, key: KnowledgeBaseKey, rows
 
 const runColumns = {
   id: knowledgeGoldenRuns.id,
+  knowledgeBaseId: knowledgeGoldenRuns.knowledgeBaseId,
   versionId: knowledgeGoldenRuns.versionId,
   versionNumber: knowledgeVersions.number,
   trigger: knowledgeGoldenRuns.trigger,
@@ -86,7 +92,7 @@ const runColumns = {
   createdAt: knowledgeGoldenRuns.createdAt,
 };
 
-type RunRow = Omit<typeof knowledgeGoldenRuns.$inferSelect, 'workspaceId' | 'knowledgeBaseId'> & { versionNumber: number };
+type RunRow = Omit<typeof knowledgeGoldenRuns.$inferSelect, 'workspaceId'> & { versionNumber: number };
 
 const toRun = ({ hitAt1, hitAt5, mrrAt10, ...row }: RunRow): GoldenRun => ({ ...row, 'hit@1': hitAt1, 'hit@5': hitAt5, 'mrr@10': mrrAt10 });
 

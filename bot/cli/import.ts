@@ -3,11 +3,13 @@
  * CSV, JSON, XLSX) and documents (Markdown, HTML, text, PDF, DOCX) into a workspace's knowledge
  * base and publish them as one version — all files or none. Progress goes to stderr; problems are
  * printed as `file:line: reason`, then the published version and what it changed against what it
- * replaced (`import-summary.ts`). The running server picks the version up within seconds.
+ * replaced (`summarizeImportDiff`, worded by `import-summary.ts`). The running server picks the
+ * version up within seconds.
  */
 import { join } from 'node:path';
 import { importKnowledgeFiles, KnowledgeImportError, type ImportProblem } from '../../knowledge/import/import-knowledge-files.ts';
 import { collectKnowledgeFiles } from '../../knowledge/import/knowledge-file-sources.ts';
+import { summarizeImportDiff } from '../../knowledge/import-diff-summary.ts';
 import { createKnowledgeRepository } from '../../knowledge/knowledge-repository.ts';
 import { loadConfig } from '../config.ts';
 import { KefuError } from '../errors.ts';
@@ -61,7 +63,7 @@ export async function runImport(
       progress.stop();
       result.problems.forEach((problem) => say(formatProblem(problem)));
       say(publishedLine(name, result));
-      diffLines(result).forEach(say);
+      diffLines(summarizeImportDiff(result)).forEach(say);
       return 0;
     } catch (error) {
       progress.stop();

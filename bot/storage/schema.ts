@@ -338,8 +338,11 @@ export const knowledgeGoldenRuns = pgTable(
     workspaceId: text('workspace_id').notNull(),
     knowledgeBaseId: uuid('knowledge_base_id').notNull().references(() => knowledgeBases.id),
     versionId: uuid('version_id').notNull().references(() => knowledgeVersions.id),
-    /** What started it: `publish`, `rollback`, `import` (published by an import) or `manual`. */
-    trigger: text('trigger').$type<'publish' | 'rollback' | 'import' | 'manual'>().notNull(),
+    /**
+     * What started it: `publish`, `rollback`, `import` (published by an import), `manual` or
+     * `lexicon` (the workspace lexicon changed; the run is of the published version).
+     */
+    trigger: text('trigger').$type<'publish' | 'rollback' | 'import' | 'manual' | 'lexicon'>().notNull(),
     /** Operator who caused it (null: CLI or start-up). */
     operatorId: uuid('operator_id'),
     queries: integer('queries').notNull(),

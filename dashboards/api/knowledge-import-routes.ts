@@ -4,12 +4,14 @@
  * (percent-encoded when not ASCII). The file's entries replace the draft's content, touching only
  * what changed; with `publish=true` the draft is published in the same transaction. Rows that
  * cannot be used are reported with their line and skipped; a file without one usable entry, or
- * unreadable, answers 400 and writes nothing.
+ * unreadable, answers 400 and writes nothing. The response's `diff` is what `kefu import` prints:
+ * the counts against what the import replaced and the first changed and removed entries.
  */
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import { KefuError } from '../../bot/errors.ts';
 import { parseKnowledgeFile, type ParsedKnowledgeFile } from '../../knowledge/import/knowledge-file.ts';
+import { summarizeImportDiff } from '../../knowledge/import-diff-summary.ts';
 import { importEntries } from '../../knowledge/knowledge-import.ts';
 import { currentOperator, type DashboardState } from './auth.ts';
 import { DashboardError, notFound } from './http-errors.ts';
@@ -96,7 +98,7 @@ export function registerKnowledgeImportRoutes(router: Router<DashboardState>, de
       fileName,
       format: parsed.format,
       entries: parsed.entries.length,
-      diff: result.diff,
+      diff: summarizeImportDiff(result),
       problems: parsed.problems,
       draft: { id: result.draft.id, number: result.draft.number, created: result.draft.created },
       version: result.published ? versionView(result.published) : null,

@@ -108,7 +108,7 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
   it('re-imports a changed file by touching only what changed', async () => {
     const { client, headers, base, importFile } = await setup();
     const first = await importFile(faqFile).expect(200);
-    expect(first.body.diff).toEqual({ added: 3, changed: 0, removed: 0, unchanged: 0 });
+    expect(first.body.diff).toEqual({ added: 3, changed: 0, removed: 0, unchanged: 0, against: null, named: [], more: 0 });
     const changedFile = [
       'id\tquestion\tsimilar\tanswer',
       'hours\t你们几点开门？\t营业时间|几点关门\t每天10点到22点营业。',
@@ -116,10 +116,22 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
       'invoice\t能开发票吗？\t\t可以，在订单页申请电子发票。',
     ].join('\n');
     const second = await importFile(changedFile, 'fileName=faq.tsv').expect(200);
+    // The diff `kefu import` prints: counts against what the import replaced, and the entries it touched.
     expect(second.body).toMatchObject({
       format: 'tsv',
       entries: 3,
-      diff: { added: 1, changed: 1, removed: 1, unchanged: 1 },
+      diff: {
+        added: 1,
+        changed: 1,
+        removed: 1,
+        unchanged: 1,
+        against: { status: 'published', number: 1 },
+        named: [
+          { change: 'changed', key: 'stores', question: '你们的门店在哪里？' },
+          { change: 'removed', key: 'refund', question: '怎么申请退款？' },
+        ],
+        more: 0,
+      },
       problems: [],
       draft: { number: 2, created: true },
       version: null,
@@ -134,9 +146,23 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     expect([...draft.keys()].sort()).toEqual(['hours', 'invoice', 'stores']);
     // Importing the same file into the draft again changes nothing.
     const third = await importFile(changedFile, 'fileName=faq.tsv&publish=true').expect(200);
-    expect(third.body.diff).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 3 });
+    expect(third.body.diff).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 3, against: { status: 'draft', number: 2 }, named: [], more: 0 });
     expect(third.body.draft.created).toBe(false);
     expect(third.body.version).toMatchObject({ number: 2, entries: 3 });
+  });
+
+  it('names at most 10 changed and removed entries of a re-import, changed first, and counts the rest', async () => {
+    const { importFile } = await setup();
+    const table = (answer: string, count: number) =>
+      ['id\tquestion\tanswer', ...Array.from({ length: count }, (_, index) => `q${index + 10}\t问题${index + 10}\t${answer}`)].join('\n');
+    await importFile(table('旧答案', 12)).expect(200);
+    const response = await importFile(table('新答案', 9), 'fileName=faq.tsv').expect(200);
+    const { named, ...counts } = response.body.diff;
+    expect(counts).toEqual({ added: 0, changed: 9, removed: 3, unchanged: 0, against: { status: 'published', number: 1 }, more: 2 });
+    expect(named.map((entry: { change: string; key: string }) => `${entry.change} ${entry.key}`)).toEqual([
+      ...Array.from({ length: 9 }, (_, index) => `changed q${index + 10}`),
+      'removed q19',
+    ]);
   });
 
   it('reports bad rows with their line, and writes nothing for a file without a usable entry', async () => {
@@ -144,7 +170,7 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     const partly = await importFile('id\tquestion\tanswer\nhours\t几点开门\t10点\nbroken\t没有答案\t\n', 'fileName=faq.tsv');
     expect(partly.status).toBe(200);
     expect(partly.body.problems).toEqual([{ line: 3, reason: 'missing answer' }]);
-    expect(partly.body.diff).toEqual({ added: 1, changed: 0, removed: 0, unchanged: 0 });
+    expect(partly.body.diff).toMatchObject({ added: 1, changed: 0, removed: 0, unchanged: 0 });
     await client.delete(`${base}/draft`).set(headers).expect(204);
 
     const nothing = await importFile('id\tquestion\tanswer\nbroken\t没有答案\t\n\tno id\tanswer?\n');
@@ -154,6 +180,10 @@ describe.each(await testDrivers())('dashboard knowledge on %s', (driver) => {
     const unreadable = await importFile('just some words\nand more\n');
     expect(unreadable.status).toBe(400);
     expect(unreadable.body.error.code).toBe('bad_knowledge_file');
+    // No dependency reads Excel 97–2003 workbooks: refused with what to do instead.
+    const legacy = await importFile('x', 'fileName=faq.xls&publish=true');
+    expect(legacy.status).toBe(400);
+    expect(legacy.body.error).toMatchObject({ code: 'bad_knowledge_file', message: expect.stringMatching(/^faq\.xls: an Excel 97–2003 workbook \(\.xls\) is not read; save it as \.xlsx/) });
     const gbk = await client
       .post(`${base}/import?publish=true`)
       .set(headers)

@@ -3,7 +3,9 @@
  * canonical word) that retrieval analyzes knowledge and customer messages with. Everyone reads;
  * admins and operators replace it as a whole (`PUT`, like a golden set). A change reaches
  * customers at once: unlike knowledge entries it has no draft. This process's retriever rebuilds
- * the workspace's index right after the commit; other processes at their next stamp check.
+ * the workspace's index right after the commit; other processes at their next stamp check. Then
+ * the golden set of every published base runs again (trigger `lexicon`), as after a publish, so
+ * the dashboard's latest run shows what the new words and synonyms did.
  */
 import type { Router } from '@koa/router';
 import { z } from 'zod';
@@ -11,7 +13,7 @@ import { LexiconError } from '../../knowledge/lexicon/lexicon-rules.ts';
 import { getLexicon, LexiconChangedError, replaceLexicon, type StoredLexicon } from '../../knowledge/lexicon/workspace-lexicons.ts';
 import { currentOperator, type DashboardState } from './auth.ts';
 import { DashboardError } from './http-errors.ts';
-import { refreshRetriever, requireKnowledgeEditor, type KnowledgeRouteDependencies } from './knowledge-route-support.ts';
+import { afterLexiconChange, requireKnowledgeEditor, type KnowledgeRouteDependencies } from './knowledge-route-support.ts';
 import { readValidBody } from './request-body.ts';
 
 /** A lexicon of thousands of words is larger than the default 64 KB body. */
@@ -46,7 +48,7 @@ export function registerLexiconRoutes(router: Router<DashboardState>, deps: Know
       if (error instanceof LexiconChangedError) throw new DashboardError(409, error.code, error.message, { field: 'revision', cause: error });
       throw error;
     }
-    await refreshRetriever(ctx, deps, operator.workspaceId);
-    ctx.body = { lexicon: lexiconView(stored) };
+    const goldenRuns = await afterLexiconChange(ctx, deps, operator.workspaceId);
+    ctx.body = { lexicon: lexiconView(stored), goldenRuns };
   });
 }

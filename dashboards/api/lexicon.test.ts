@@ -25,7 +25,7 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
 
   /** A workspace with the FAQ published, an operator's client, and this process's retriever. */
   async function setup() {
-    const { workspaceId, client, reported, headers, retriever } = await operatorSession(suite.db);
+    const { workspaceId, operator, client, reported, headers, retriever } = await operatorSession(suite.db);
     const created = await client.post('/api/v1/knowledge-bases').set(headers).send({ name: 'FAQ' }).expect(201);
     await client
       .post(`/api/v1/knowledge-bases/${created.body.knowledgeBase.id}/import?fileName=faq.tsv&publish=true`)
@@ -33,7 +33,7 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
       .set('Content-Type', 'text/tab-separated-values')
       .send(faqFile)
       .expect(200);
-    return { workspaceId, client, reported, headers, retriever };
+    return { workspaceId, operator, client, reported, headers, retriever };
   }
 
   const topKey = async (retriever: WorkspaceKnowledgeRetriever, workspaceId: string, query: string) =>
@@ -86,6 +86,53 @@ describe.each(await testDrivers())('dashboard lexicon on %s', (driver) => {
     await client.put('/api/v1/lexicon').set(headers).send({ synonyms: { [nickname]: '杨枝甘露' } }).expect(200);
     const after = await client.post(`${golden}/golden-runs`).set(headers).expect(201);
     expect(after.body.run).toMatchObject({ 'hit@1': 1, misses: [] });
+  });
+
+  it('runs the golden set of every published base again after a change: the latest stored run shows the synonym’s effect', async () => {
+    const { operator, client, headers, reported } = await setup();
+    const [base] = (await client.get('/api/v1/knowledge-bases').set(headers).expect(200)).body.knowledgeBases;
+    const faq = `/api/v1/knowledge-bases/${base.id}`;
+    const rows = [
+      { query: nickname, expectedKeys: ['mango'] },
+      { query: '几点开门', expectedKeys: ['hours'] },
+    ];
+    await client.put(`${faq}/golden-set`).set(headers).send({ rows }).expect(200);
+    // Not run: a base with a golden set but nothing published, and a published base without one.
+    const unpublished = (await client.post('/api/v1/knowledge-bases').set(headers).send({ name: 'Drafts' }).expect(201)).body.knowledgeBase.id;
+    await client
+      .post(`/api/v1/knowledge-bases/${unpublished}/import?fileName=drafts.tsv`)
+      .set(headers)
+      .set('Content-Type', 'text/tab-separated-values')
+      .send('id\tquestion\tanswer\ndraft-mango\t杨枝甘露多少钱？\t18元。')
+      .expect(200);
+    await client.put(`/api/v1/knowledge-bases/${unpublished}/golden-set`).set(headers).send({ rows }).expect(200);
+    const withoutGoldenSet = (await client.post('/api/v1/knowledge-bases').set(headers).send({ name: 'Menu' }).expect(201)).body.knowledgeBase.id;
+    await client
+      .post(`/api/v1/knowledge-bases/${withoutGoldenSet}/import?fileName=menu.tsv&publish=true`)
+      .set(headers)
+      .set('Content-Type', 'text/tab-separated-values')
+      .send('id\tquestion\tanswer\nmenu-tea\t有什么茶？\t红茶、绿茶、乌龙。')
+      .expect(200);
+
+    const before = await client.post(`${faq}/golden-runs`).set(headers).expect(201);
+    expect(before.body.run).toMatchObject({ trigger: 'manual', 'hit@1': 0.5, misses: [{ query: nickname, expectedKeys: ['mango'] }] });
+
+    const added = await client.put('/api/v1/lexicon').set(headers).send({ synonyms: { [nickname]: '杨枝甘露' } }).expect(200);
+    expect(added.body.goldenRuns).toEqual([
+      expect.objectContaining({ knowledgeBaseId: base.id, versionNumber: 1, trigger: 'lexicon', operatorId: operator.id, queries: 2, 'hit@1': 1, misses: [] }),
+    ]);
+    const latest = async () => (await client.get(`${faq}/golden-runs?limit=1`).set(headers).expect(200)).body.runs[0];
+    expect(await latest()).toEqual(added.body.goldenRuns[0]);
+    expect((await client.get(`/api/v1/knowledge-bases/${unpublished}/golden-runs`).set(headers).expect(200)).body.runs).toEqual([]);
+    expect((await client.get(`/api/v1/knowledge-bases/${withoutGoldenSet}/golden-runs`).set(headers).expect(200)).body.runs).toEqual([]);
+
+    // Taking the synonym out again turns the query back into a miss, in a new stored run.
+    const removed = await client.put('/api/v1/lexicon').set(headers).send({}).expect(200);
+    expect(removed.body.goldenRuns).toHaveLength(1);
+    expect(await latest()).toMatchObject({ id: removed.body.goldenRuns[0].id, trigger: 'lexicon', 'hit@1': 0.5, misses: [{ query: nickname }] });
+    const triggers = (await client.get(`${faq}/golden-runs`).set(headers).expect(200)).body.runs.map((run: { trigger: string }) => run.trigger);
+    expect(triggers).toEqual(['lexicon', 'lexicon', 'manual']);
+    expect(reported).toEqual([]);
   });
 
   it('leaves another workspace’s lexicon and retrieval untouched', async () => {

@@ -97,9 +97,14 @@ export const knowledgeSchemas: Record<string, Schema> = {
   GoldenRun: object(
     {
       id: uuid,
+      knowledgeBaseId: uuid,
       versionId: uuid,
       versionNumber: { type: 'integer' },
-      trigger: { type: 'string', enum: ['publish', 'rollback', 'import', 'manual'] },
+      trigger: {
+        type: 'string',
+        enum: ['publish', 'rollback', 'import', 'manual', 'lexicon'],
+        description: 'What started the run; `lexicon`: the workspace lexicon changed (PUT /lexicon), the published version ran again.',
+      },
       operatorId: nullable('string', { format: 'uuid' }),
       queries: { type: 'integer' },
       'hit@1': { type: 'number' },
@@ -108,8 +113,29 @@ export const knowledgeSchemas: Record<string, Schema> = {
       misses: array(ref('GoldenMiss')),
       createdAt: dateTime,
     },
-    ['id', 'versionNumber', 'trigger', 'queries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
+    ['id', 'knowledgeBaseId', 'versionNumber', 'trigger', 'queries', 'hit@1', 'hit@5', 'mrr@10', 'misses'],
   ),
+  ImportDiff: {
+    ...object(
+      {
+        added: { type: 'integer' },
+        changed: { type: 'integer' },
+        removed: { type: 'integer' },
+        unchanged: { type: 'integer' },
+        against: {
+          oneOf: [object({ status: { type: 'string', enum: ['draft', 'published'] }, number: { type: 'integer' } }, ['status', 'number']), { type: 'null' }],
+          description: 'What the counts compare with: the open draft the file replaced (its other edits gone), else the published version; null when the base had neither.',
+        },
+        named: {
+          ...array(object({ change: { type: 'string', enum: ['changed', 'removed'] }, key: { type: 'string' }, question: { type: 'string' } }, ['change', 'key', 'question'])),
+          description: 'Up to 10 changed (file order), then removed entries, by key and question (a chunk’s heading path; may be empty).',
+        },
+        more: { type: 'integer', description: 'Changed and removed entries beyond `named`.' },
+      },
+      ['added', 'changed', 'removed', 'unchanged', 'against', 'named', 'more'],
+    ),
+    description: 'What the import changed, as `kefu import` prints it.',
+  },
   DraftGoldenRun: object(
     {
       queries: { type: 'integer' },
@@ -274,7 +300,7 @@ export const knowledgePaths = {
             fileName: { type: 'string' },
             format: { type: 'string' },
             entries: { type: 'integer' },
-            diff: object({ added: { type: 'integer' }, changed: { type: 'integer' }, removed: { type: 'integer' }, unchanged: { type: 'integer' } }),
+            diff: ref('ImportDiff'),
             problems: array(object({ line: { type: 'integer' }, reason: { type: 'string' } }, ['reason'])),
             draft: object({ id: uuid, number: { type: 'integer' }, created: { type: 'boolean' } }),
             version: { oneOf: [publishedVersion, { type: 'null' }] },

@@ -1,6 +1,6 @@
 /**
  * The lexicon part of the OpenAPI document (`openapi.ts` merges it): the workspace's own words and
- * synonyms used by retrieval. The few helpers repeat those of `openapi.ts` so the files can
+ * synonyms used by retrieval, and the golden runs a change starts (`GoldenRun` of the knowledge part). The few helpers repeat those of `openapi.ts` so the files can
  * change independently.
  */
 import { maximumLexiconItems, maximumLexiconWordLength } from '../../knowledge/lexicon/lexicon-rules.ts';
@@ -43,6 +43,18 @@ export const lexiconSchemas: Record<string, Schema> = {
 };
 
 const lexiconResponse = object({ lexicon: ref('Lexicon') }, ['lexicon']);
+const replacedResponse = object(
+  {
+    lexicon: ref('Lexicon'),
+    goldenRuns: {
+      type: 'array',
+      items: ref('GoldenRun'),
+      description:
+        'The golden set of every published knowledge base, run again with the new lexicon and stored (trigger `lexicon`); a base without a golden set has none, a base whose run failed is left out (reported in the server log).',
+    },
+  },
+  ['lexicon', 'goldenRuns'],
+);
 
 /** Paths of the lexicon routes. */
 export const lexiconPaths = {
@@ -55,7 +67,8 @@ export const lexiconPaths = {
       },
     },
     put: {
-      summary: 'Replace the workspace lexicon (admin, operator); retrieval uses it at once, other processes within their 5 s check',
+      summary:
+        'Replace the workspace lexicon (admin, operator); retrieval uses it at once, other processes within their 5 s check; the golden sets of the published knowledge bases run again',
       requestBody: {
         required: true,
         content: json(
@@ -67,7 +80,7 @@ export const lexiconPaths = {
         ),
       },
       responses: {
-        '200': ok('Replaced', lexiconResponse),
+        '200': ok('Replaced', replacedResponse),
         '400': error('A bad item (`invalid_lexicon`; `field` and the message name it: `words.2`, `synonyms.退钱`) or body (`validation_failed`).'),
         '401': error('No valid session (`unauthorized`, `invalid_session`).'),
         '403': error('Wrong role (`forbidden`: changes need admin or operator), or the password must be changed first.'),

@@ -196,7 +196,8 @@ describe('parseKnowledgeFile: unusable files', () => {
   });
 
   it('refuses unknown extensions, empty documents and tables without an answer column', async () => {
-    expect(await refusal('policy.doc', 'x')).toMatch(/unsupported file type ".doc"/);
+    expect(await refusal('policy.doc', 'x')).toMatch(/^a Word 97–2003 document \(\.doc\) is not read; save it as \.docx/);
+    expect(await refusal('常见问题.XLS', 'x')).toMatch(/^an Excel 97–2003 workbook \(\.xls\) is not read; save it as \.xlsx .*\(supported: .*\.xlsx/);
     expect(await refusal('README', 'x')).toMatch(/unsupported file type "\(none\)"/);
     expect(await refusal('empty.md', '# 只有标题\n\n<!-- 空 -->\n')).toBe('no text found');
     expect(await refusal('faq.tsv', 'foo\tbar\n1\t2\n')).toMatch(/no answer column/);

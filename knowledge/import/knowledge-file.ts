@@ -52,6 +52,15 @@ const formatOfExtension: Record<string, KnowledgeFileFormat> = {
   '.docx': 'docx',
 };
 
+/**
+ * Office's binary formats before 2007. No dependency reads them (exceljs reads `.xlsx` only,
+ * mammoth `.docx` only), so they are refused with what to do instead.
+ */
+const legacyFormats: Record<string, string> = {
+  '.xls': 'an Excel 97–2003 workbook (.xls) is not read; save it as .xlsx (Excel or WPS: Save As → Excel Workbook) and import that',
+  '.doc': 'a Word 97–2003 document (.doc) is not read; save it as .docx (Word or WPS: Save As → Word Document) and import that',
+};
+
 /** File extensions `parseKnowledgeFile` recognises (lower case, with the dot). */
 export const knowledgeFileExtensions: readonly string[] = Object.keys(formatOfExtension);
 
@@ -73,7 +82,10 @@ export async function parseKnowledgeFile(
 ): Promise<ParsedKnowledgeFile> {
   const format = input.format ?? knowledgeFileFormatOf(input.fileName);
   if (!format) {
-    throw new KnowledgeFileError(`unsupported file type "${extname(input.fileName) || '(none)'}" (supported: ${knowledgeFileExtensions.join(', ')})`);
+    const extension = extname(input.fileName);
+    const supported = `supported: ${knowledgeFileExtensions.join(', ')}`;
+    const legacy = legacyFormats[extension.toLowerCase()];
+    throw new KnowledgeFileError(legacy ? `${legacy} (${supported})` : `unsupported file type "${extension || '(none)'}" (${supported})`);
   }
   const sourceName = input.fileName;
   try {
