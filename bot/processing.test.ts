@@ -47,7 +47,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 
 async function receive(channelAccountId: string, user: string, text: string) {
   const stored = await persistInbound(database.db, { workspaceId: 'w', channelAccountId, traceId: 'trace', message: directTextMessage(user, text) });
-  await processQueue.add(processJobName, { conversationId: stored.conversationId }, { jobId: processJobId(stored.messageId) });
+  await processQueue.add(processJobName, { conversationId: stored.conversationId, inboundMessageId: stored.messageId }, { jobId: processJobId(stored.messageId) });
   return stored;
 }
 
@@ -112,6 +112,19 @@ describe('processing', () => {
     const sentTexts = adapter.sent.filter((s) => s.target.platformUserId === 'order').map((s) => s.reply.parts[0]);
     expect(sentTexts).toEqual(['slow 1', '2', '3', '4'].map((t) => ({ type: 'text', text: `echo ${t} #1` })));
     expect(replies).toHaveLength(4);
+  });
+
+  test('a job ends with its own message; a job naming no message takes all that are pending', async () => {
+    const store = (text: string) => persistInbound(database.db, { workspaceId: 'w', channelAccountId: 'web-1', traceId: 'trace', message: directTextMessage('stop-user', text) });
+    const first = await store('one');
+    const second = await store('two');
+    const statusOf = async (id: string) => (await database.db.select().from(messages).where(eq(messages.id, id)))[0]?.processingStatus;
+    await processQueue.add(processJobName, { conversationId: first.conversationId, inboundMessageId: first.messageId }, { jobId: processJobId(first.messageId) });
+    await waitFor(() => statusOf(first.messageId), (status) => status === 'processed');
+    await sleep(300);
+    expect(await statusOf(second.messageId)).toBe('received');
+    await processQueue.add(processJobName, { conversationId: first.conversationId }, { jobId: 'no-message-named' });
+    expect(await waitFor(() => statusOf(second.messageId), (status) => status === 'processed')).toBe('processed');
   });
 
   test('each message sees its conversation as the previous message left it (a hand-off is not missed)', async () => {

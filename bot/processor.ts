@@ -30,11 +30,16 @@ export interface ProcessorDependencies {
   leaseMs?: number;
 }
 
-/** The job handler for `process-conversation` jobs (`{ conversationId }`). */
+/**
+ * The job handler for `process-conversation` jobs (`{ conversationId, inboundMessageId? }`): the
+ * conversation's pending messages, oldest first, up to and including `inboundMessageId` (all of
+ * them when the job names none).
+ */
 export function createConversationProcessor(deps: ProcessorDependencies): JobHandler {
   const leaseMs = deps.leaseMs ?? 30_000;
   return async function processConversation(job) {
     const conversationId = String(job.data.conversationId);
+    const ownMessageId = job.data.inboundMessageId === undefined ? undefined : String(job.data.inboundMessageId);
     const lockKey = `conversation:${conversationId}`;
     const token = await deps.lock.acquire(lockKey, leaseMs);
     // Another worker is on this conversation; it may already have taken our message, but try
@@ -52,6 +57,10 @@ export function createConversationProcessor(deps: ProcessorDependencies): JobHan
           renewedAt = Date.now();
         }
         await processOne(deps, next.message, next.conversation);
+        // Done once the job's own message is: a later one has its own job, queued before its
+        // webhook was acknowledged, so looking again would cost every message one more read to
+        // save a later message's job a short wait for this lease.
+        if (next.message.id === ownMessageId) break;
       }
     } finally {
       await deps.lock.release(lockKey, token);
