@@ -191,23 +191,28 @@ export async function replyWindowUsage(
   platformUserId: string,
 ): Promise<{ lastInboundAt?: Date; apiSendsSince: number }> {
   // One round trip: the customer's last message time, and the API sends since (none when null).
-  const lastInbound = sql`(select max(${messages.createdAt}) from ${messages} where ${and(
-    eq(messages.conversationId, conversationId),
-    eq(messages.direction, 'inbound'),
-    eq(messages.platformUserId, platformUserId),
-  )})`;
-  const [row] = await db
-    .select({ at: sql<Date | string | null>`${lastInbound}`, n: count() })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'outbound'),
-        eq(messages.deliveryStatus, 'sent'),
-        eq(messages.deliveryVia, 'api'),
-        gte(messages.sentAt, lastInbound),
-      ),
-    );
+  const query = preparedQuery(db, 'kefu_reply_window_usage', (base, name) => {
+    const conversation = sql.placeholder('conversationId');
+    const lastInbound = sql`(select max(${messages.createdAt}) from ${messages} where ${and(
+      eq(messages.conversationId, conversation),
+      eq(messages.direction, 'inbound'),
+      eq(messages.platformUserId, sql.placeholder('platformUserId')),
+    )})`;
+    return base
+      .select({ at: sql<Date | string | null>`${lastInbound}`, n: count() })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversation),
+          eq(messages.direction, 'outbound'),
+          eq(messages.deliveryStatus, 'sent'),
+          eq(messages.deliveryVia, 'api'),
+          gte(messages.sentAt, lastInbound),
+        ),
+      )
+      .prepare(name);
+  });
+  const [row] = await query.execute({ conversationId, platformUserId });
   if (!row?.at) return { apiSendsSince: 0 };
   return { lastInboundAt: new Date(row.at), apiSendsSince: Number(row.n) };
 }
