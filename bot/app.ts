@@ -48,6 +48,7 @@ import { createHttpApp } from './server.ts';
 import { openDatabase, type DatabaseHandle } from './storage/database.ts';
 import { createConversationHistory } from './storage/conversation-history.ts';
 import { syncConfiguredAccounts } from './storage/workspace-repository.ts';
+import { warmUpAnswering } from './warm-up.ts';
 
 export interface StartOptions {
   log?: Logger;
@@ -161,6 +162,8 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       for (const queue of [processQueue, outboxQueue]) {
         queue.onFailed((job, error) => log.error({ err: error, queue: queue.name, job: job.name, data: job.data }, 'job failed for good'));
       }
+      const warmedUp = warmUpAnswering({ workspaceIds: channels.all().map((entry) => entry.workspaceId), retriever, intents, log });
+      closers.push(() => warmedUp);
       const recovery = { db: database.db, processQueue, outboxQueue, log };
       await recoverPendingWork(recovery);
       const stopRecovery = scheduleRecovery(recovery);
