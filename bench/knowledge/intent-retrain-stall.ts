@@ -6,15 +6,17 @@
  * synthetic but Chinese, deterministic) over the starter set, and answers a stream of messages
  * (one every 2 ms) through `detectorFor`. Then the stored list changes: the next check sees the
  * new revision and retrains (`refresh` waits until the new detector is in place), and the `PUT`
- * path trains a list for validation (`prepare`). For each it reports the wall time, the longest
- * and p99 event-loop delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution) and the slowest
- * message. Prints progress on stderr and one JSON line; it records nothing.
+ * path trains a list for validation (`prepare`); last, four other workspaces with a quarter of the
+ * examples each load and train their lists at once (the first messages after a restart). For
+ * each it reports the wall time, the longest and p99 event-loop delay
+ * (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution), and the messages answered meanwhile with
+ * the slowest of them. Prints progress on stderr and one JSON line; it records nothing.
  */
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../../knowledge/intents/starter-intents.ts';
-import type { StoredIntentSource } from '../../knowledge/intents/workspace-intent-store.ts';
+import { memoryIntentSource } from '../../test/support/memory-intent-source.ts';
 import { createWorkspaceIntents, type WorkspaceIntentDefinition } from '../../knowledge/intents/workspace-intents.ts';
 
 const { values } = parseArgs({
@@ -46,17 +48,6 @@ function syntheticList(count: number, variant = 0): WorkspaceIntentDefinition[] 
     intents.push({ name: `topic_${i}`, examples, reply: `关于${a}${b}的说明。` });
   }
   return intents;
-}
-
-function memorySource() {
-  const rows = new Map<string, { intents: WorkspaceIntentDefinition[]; revision: number }>();
-  const source: StoredIntentSource = {
-    revision: async (workspaceId) => rows.get(workspaceId)?.revision ?? 0,
-    load: async (workspaceId) => ({ ...(rows.get(workspaceId) ?? { intents: [], revision: 0 }), updatedBy: null, updatedAt: null }),
-  };
-  const put = (workspaceId: string, intents: WorkspaceIntentDefinition[]) =>
-    rows.set(workspaceId, { intents, revision: (rows.get(workspaceId)?.revision ?? 0) + 1 });
-  return { source, put };
 }
 
 interface Stall {
@@ -102,7 +93,7 @@ async function underTraffic(answer: () => Promise<unknown>, work: () => Promise<
   };
 }
 
-const { source, put } = memorySource();
+const { source, put } = memoryIntentSource();
 let clock = 0;
 const intents = createWorkspaceIntents({
   base: STARTER_INTENTS,
@@ -133,6 +124,11 @@ for (let round = 1; round <= rounds; round++) {
   retrains.push(retrain);
   prepares.push(prepare);
 }
+// After a restart the first messages of several workspaces load and train their lists at once.
+const others = ['w1', 'w2', 'w3', 'w4'];
+for (const [index, workspaceId] of others.entries()) put(workspaceId, syntheticList(exampleCount / others.length, index + 20));
+const concurrent = await underTraffic(answer, () => Promise.all(others.map((workspaceId) => intents.detectorFor(workspaceId))));
+console.error(`${others.length} first loads at once: ${JSON.stringify(concurrent)}`);
 const worst = (stalls: Stall[]) => stalls.reduce((a, b) => (b.max_stall_ms > a.max_stall_ms ? b : a));
 console.log(
   JSON.stringify({
@@ -143,6 +139,7 @@ console.log(
     first_load_ms: round1(firstLoadMs),
     retrain_worst: worst(retrains),
     prepare_worst: worst(prepares),
+    concurrent_first_loads: concurrent,
     retrain: retrains,
     prepare: prepares,
     machine: { cpus: cpus().length, load: loadavg().map(round1) },

@@ -84,7 +84,7 @@ export function registerIntentRoutes(router: Router<DashboardState>, deps: Inten
     try {
       const intents = checkIntentList(body.intents);
       // Trained before it is stored: a list that cannot train never reaches the table.
-      prepared = workspaceIntents().prepare(operator.workspaceId, intents);
+      prepared = await workspaceIntents().prepare(operator.workspaceId, intents);
       stored = await replaceStoredIntents(db, operator.workspaceId, intents, { operatorId: operator.id, expectedRevision: body.revision });
     } catch (error) {
       if (error instanceof IntentListError) throw new DashboardError(400, error.code, error.message, { field: error.item, cause: error });

@@ -6,8 +6,8 @@
  * `intents[2].patterns[0]: not a valid regular expression`. On top of the schema:
  * - a name may appear once in the list;
  * - the list is bounded (`maximumWorkspaceIntents` intents, `maximumWorkspaceIntentExamples`
- *   examples in all): training blocks its process for about a second per 2,000 examples, and every
- *   process trains again after a change.
+ *   examples in all): training takes seconds of CPU per 2,000 examples (in slices that keep the
+ *   process answering), and every process trains again after a change.
  */
 import { KefuError } from '../../bot/errors.ts';
 import { intentSchema, settingPath } from '../../bot/config.ts';

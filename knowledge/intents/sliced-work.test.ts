@@ -18,10 +18,34 @@ describe('sliced work', () => {
     expect(log).toEqual(['step 0', 'step 1', 'step 2']);
 
     log.length = 0;
+    const running = runInSlices(counting(3, log), { sliceMs: 0 });
     setImmediate(() => log.push('event loop'));
     // A slice of 0 ms is one step: the loop turns after each.
-    await expect(runInSlices(counting(3, log), { sliceMs: 0 })).resolves.toBe(3);
+    await expect(running).resolves.toBe(3);
     expect(log).toEqual(['step 0', 'event loop', 'step 1', 'step 2']);
+  });
+
+  test('works running at once take turns, one slice per turn of the event loop', async () => {
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const log: string[] = [];
+    const stepsOf = function* (name: string): SlicedWork<void> {
+      for (let step = 0; step < 3; step++) {
+        log.push(`${name}${step} in turn ${turn}`);
+        yield;
+      }
+    };
+    await Promise.all([runInSlices(stepsOf('a'), { sliceMs: 0 }), runInSlices(stepsOf('b'), { sliceMs: 0 })]);
+    ticking = false;
+    const turns = log.map((entry) => Number(entry.split(' ').at(-1)));
+    expect(log.map((entry) => entry.split(' ')[0])).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    // Never two slices in one turn: each step saw the loop turn since the one before.
+    expect(turns.every((value, index) => index === 0 || value > turns[index - 1]!)).toBe(true);
   });
 
   test('rejects with what the work throws', async () => {

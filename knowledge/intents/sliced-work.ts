@@ -24,21 +24,53 @@ export function runToEnd<T>(work: SlicedWork<T>): T {
   }
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+interface Queued {
+  work: SlicedWork<unknown>;
+  sliceMs: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Works waiting for their next slice, in turn order. */
+const queue: Queued[] = [];
+let driving = false;
+
+/** Runs one slice of the next work, then hands the event loop back until the next turn. */
+function driveOneSlice(): void {
+  const next = queue.shift()!;
+  const sliceEnds = performance.now() + next.sliceMs;
+  try {
+    for (;;) {
+      const step = next.work.next();
+      if (step.done) {
+        next.resolve(step.value);
+        break;
+      }
+      if (performance.now() >= sliceEnds) {
+        queue.push(next);
+        break;
+      }
+    }
+  } catch (error) {
+    next.reject(error);
+  }
+  if (queue.length > 0) setImmediate(driveOneSlice);
+  else driving = false;
+}
 
 /**
  * Runs `work` in slices of about `sliceMs` (default {@link DEFAULT_SLICE_MS}), letting pending I/O
- * and timers run between them (`setImmediate`). A slice can overrun by one step. Resolves with the
- * work's result, rejects with what it throws.
+ * and timers run between them (`setImmediate`). Works running at the same time take turns, one
+ * slice per turn of the event loop, so the loop is never held longer than one slice however many
+ * workspaces retrain at once. A slice can overrun by one step. Resolves with the work's result,
+ * rejects with what it throws.
  */
-export async function runInSlices<T>(work: SlicedWork<T>, options: { sliceMs?: number } = {}): Promise<T> {
-  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
-  for (;;) {
-    const sliceEnds = performance.now() + sliceMs;
-    do {
-      const step = work.next();
-      if (step.done) return step.value;
-    } while (performance.now() < sliceEnds);
-    await nextTurn();
-  }
+export function runInSlices<T>(work: SlicedWork<T>, options: { sliceMs?: number } = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    queue.push({ work, sliceMs: options.sliceMs ?? DEFAULT_SLICE_MS, resolve: resolve as (value: unknown) => void, reject });
+    if (!driving) {
+      driving = true;
+      setImmediate(driveOneSlice);
+    }
+  });
 }

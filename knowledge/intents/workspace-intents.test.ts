@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { memoryIntentSource } from '../../test/support/memory-intent-source.ts';
+import { trainIntentDetector } from './intent-detector.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from './starter-intents.ts';
 import type { StoredIntentSource } from './workspace-intent-store.ts';
-import { createWorkspaceIntents, mergeIntents, type WorkspaceIntentDefinition } from './workspace-intents.ts';
+import { createWorkspaceIntents, mergeIntents } from './workspace-intents.ts';
 
 const membership = {
   name: 'membership',
@@ -60,28 +62,8 @@ describe('workspace intents', () => {
 });
 
 describe('workspace intents with an API-managed layer', () => {
-  /** An in-memory stand-in for `workspace_intents`, counting reads. */
-  function memorySource() {
-    const rows = new Map<string, { intents: WorkspaceIntentDefinition[]; revision: number }>();
-    const reads = { revision: 0, load: 0 };
-    const source: StoredIntentSource = {
-      revision: async (workspaceId) => {
-        reads.revision += 1;
-        return rows.get(workspaceId)?.revision ?? 0;
-      },
-      load: async (workspaceId) => {
-        reads.load += 1;
-        const row = rows.get(workspaceId) ?? { intents: [], revision: 0 };
-        return { ...row, updatedBy: null, updatedAt: null };
-      },
-    };
-    const put = (workspaceId: string, intents: WorkspaceIntentDefinition[]) =>
-      rows.set(workspaceId, { intents, revision: (rows.get(workspaceId)?.revision ?? 0) + 1 });
-    return { source, put, reads };
-  }
-
   test('stored intents go over configured ones by name, which go over the starter set; a new revision is seen at the next check', async () => {
-    const { source, put, reads } = memorySource();
+    const { source, put, reads } = memoryIntentSource();
     let clock = 0;
     const layered = createWorkspaceIntents({
       base: STARTER_INTENTS,
@@ -102,6 +84,8 @@ describe('workspace intents with an API-managed layer', () => {
     await layered.detectorFor('shop');
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
     clock = 5000;
+    await layered.detectorFor('shop'); // the check sees the new revision and trains it in the background
+    await layered.refresh('shop'); // until it is in place
     await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
     expect(await layered.replyFor('shop', 'membership')).toBe('会员请在小程序注册。');
     // Taken over without a reply: it routes, nothing answers it by rote.
@@ -120,11 +104,41 @@ describe('workspace intents with an API-managed layer', () => {
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
   });
 
+  test('a changed list trains through `train` in the background: the detector it had answers until the new one is trained', async () => {
+    const { source, put } = memoryIntentSource();
+    const trained: string[][] = [];
+    let release = () => {};
+    let clock = 0;
+    const layered = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      stored: source,
+      now: () => clock,
+      train: async (options) => {
+        trained.push(options.intents.map((intent) => intent.name));
+        await new Promise<void>((resolve) => (release = resolve));
+        return trainIntentDetector(options);
+      },
+    });
+    await expect((await layered.detectorFor('shop')).detect('你好')).resolves.toMatchObject({ intent: 'greeting' });
+    put('shop', [membership]);
+    clock = 5000;
+    const during = await layered.detectorFor('shop');
+    expect(trained).toEqual([[...STARTER_INTENTS.map((intent) => intent.name), 'membership']]);
+    expect((await during.detect('我想办一张会员卡')).intent).not.toBe('membership');
+    expect(await layered.replyFor('shop', 'membership')).toBeUndefined();
+    release();
+    await layered.refresh('shop');
+    await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+  });
+
   test('a failing check is reported and the detector it had keeps answering', async () => {
     const reported: string[] = [];
     let clock = 0;
     let failing = false;
-    const { source, put } = memorySource();
+    const { source, put } = memoryIntentSource();
     const flaky: StoredIntentSource = {
       revision: async (workspaceId) => {
         if (failing) throw new Error('database down');
@@ -152,9 +166,9 @@ describe('workspace intents with an API-managed layer', () => {
   });
 });
 
-test('a list that cannot be trained is refused by prepare, naming the list', () => {
+test('a list that cannot be trained is refused by prepare, naming the list', async () => {
   const twice = { name: 'twice', examples: ['重复的意图'] };
-  expect(() => intents.prepare('shop', [twice, twice])).toThrow(
+  await expect(intents.prepare('shop', [twice, twice])).rejects.toThrow(
     expect.objectContaining({ code: 'invalid_intents', item: 'intents', message: 'intents: cannot be trained: intent "twice" is defined twice' }),
   );
 });
