@@ -52,6 +52,11 @@ describe('workspace intents', () => {
     expect(merged.at(-1)).not.toHaveProperty('reply');
   });
 
+  test('a disabled entry takes the base intent of its name out, and is a no-op for a name the base lacks', () => {
+    const merged = mergeIntents(STARTER_INTENTS, [{ name: 'greeting', disabled: true }, membership, { name: 'unknown', disabled: true }]);
+    expect(merged.map((intent) => intent.name)).toEqual([...STARTER_INTENTS.map((intent) => intent.name).filter((name) => name !== 'greeting'), 'membership']);
+  });
+
   test('a bare number is no intent of its own (it used to read as goodbye)', async () => {
     for (const text of ['1', '2', '12345']) {
       const prediction = await detect('other', text);
@@ -131,6 +136,34 @@ describe('workspace intents with an API-managed layer', () => {
     release();
     await layered.refresh('shop');
     await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
+  });
+
+  test('a stored list switches off a configured intent and a starter one, replies included; clearing it brings them back', async () => {
+    const { source, put } = memoryIntentSource();
+    let clock = 0;
+    const layered = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      own: [{ ...membership, workspace: 'shop' }],
+      stored: source,
+      now: () => clock,
+    });
+    put('shop', [
+      { name: 'membership', disabled: true },
+      { name: 'invoice', disabled: true },
+    ]);
+    expect((await (await layered.detectorFor('shop')).detect('我想办一张会员卡')).intent).not.toBe('membership');
+    expect((await (await layered.detectorFor('shop')).detect('能开发票吗')).intent).not.toBe('invoice');
+    expect(await layered.replyFor('shop', 'membership')).toBeUndefined();
+    // It is still inherited (the API lists it under builtIn, marked disabled).
+    expect(layered.inherited('shop').map((intent) => intent.name)).toContain('membership');
+    put('shop', []);
+    clock = 5000;
+    await layered.refresh('shop');
+    await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
+    await expect((await layered.detectorFor('shop')).detect('能开发票吗')).resolves.toMatchObject({ intent: 'invoice' });
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
   });
 

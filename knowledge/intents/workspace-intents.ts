@@ -10,6 +10,10 @@
  * intent is detected — the simplest way to route a question the knowledge base should not answer
  * by similarity; an intent that replaces another takes over its reply too (none if it gives none).
  *
+ * The API layer can also switch off an intent the workspace inherits: an entry
+ * `{ name: 'greeting', disabled: true }` removes the starter (or configured) `greeting`, reply
+ * included; leaving the entry out of the list again brings it back.
+ *
  * Detectors of the config layer are trained when this is created, at once, so a bad pattern stops
  * Kefu at start-up rather than at the first message. A workspace's API layer is loaded when the
  * workspace first asks for its detector; afterwards its stored revision is compared at most every
@@ -31,6 +35,20 @@ import type { StoredIntentSource } from './workspace-intent-store.ts';
 export interface WorkspaceIntentDefinition extends IntentDefinition {
   /** Sent as the answer when this intent is detected; without it the intent only routes. */
   reply?: string;
+}
+
+/** An entry of a workspace's API-managed list that switches off an intent it inherits (starter or configured). */
+export interface DisabledIntent {
+  name: string;
+  disabled: true;
+}
+
+/** An entry of a workspace's API-managed list: an intent of its own, or an inherited one switched off. */
+export type OwnIntentEntry = WorkspaceIntentDefinition | DisabledIntent;
+
+/** The entry switches an inherited intent off. */
+export function isDisabledIntent(entry: IntentDefinition | DisabledIntent): entry is DisabledIntent {
+  return (entry as Partial<DisabledIntent>).disabled === true;
 }
 
 /** An intent a workspace has before its API-managed list: built in, or from `kefu.config.json`. */
@@ -91,7 +109,7 @@ export interface WorkspaceIntents {
    * without stalling the process; rejects with `IntentListError` when they cannot be trained.
    * Nothing changes until `install`.
    */
-  prepare(workspaceId: string, own: readonly WorkspaceIntentDefinition[]): Promise<PreparedIntents>;
+  prepare(workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents>;
   /**
    * Use `prepared` for the workspace from now on: the list stored as `revision` (after a replace
    * in this process). A detector of a newer revision already in place stays.
@@ -101,20 +119,24 @@ export interface WorkspaceIntents {
   refresh(workspaceId: string): Promise<void>;
 }
 
-/** Merges a workspace's intents over the base set: same name replaces, new names are appended. */
-export function mergeIntents(
-  base: readonly IntentDefinition[],
-  own: readonly WorkspaceIntentDefinition[],
-): IntentDefinition[] {
+/**
+ * Merges a workspace's intents over the base set: same name replaces, new names are appended, a
+ * `disabled` entry removes the base intent of its name (and is a no-op when there is none).
+ */
+export function mergeIntents(base: readonly IntentDefinition[], own: readonly OwnIntentEntry[]): IntentDefinition[] {
   return mergeLayer(base, own).map(({ name, description, examples, keywords, patterns }) => ({ name, description, examples, keywords, patterns }));
 }
 
-/** `own` over `base` by name, replies kept. */
-function mergeLayer<T extends IntentDefinition>(base: readonly T[], own: readonly T[]): T[] {
-  const byName = new Map(own.map((intent) => [intent.name, intent]));
-  const merged = base.map((intent) => byName.get(intent.name) ?? intent);
+/** `own` over `base` by name, replies kept; disabled entries take their name out. */
+function mergeLayer<T extends IntentDefinition>(base: readonly T[], own: ReadonlyArray<T | DisabledIntent>): T[] {
+  const byName = new Map(own.map((entry) => [entry.name, entry]));
+  const merged: T[] = [];
+  for (const intent of base) {
+    const entry = byName.get(intent.name) ?? intent;
+    if (!isDisabledIntent(entry)) merged.push(entry);
+  }
   const baseNames = new Set(base.map((intent) => intent.name));
-  for (const intent of own) if (!baseNames.has(intent.name)) merged.push(intent);
+  for (const entry of own) if (!baseNames.has(entry.name) && !isDisabledIntent(entry)) merged.push(entry);
   return merged;
 }
 
@@ -128,12 +150,14 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
   });
   const trainInBackground = options.train ?? ((detector: IntentDetectorOptions) => trainIntentDetector(detector));
   const baseReplies = new Map(Object.entries(options.baseReplies ?? {}));
-  const withReplies = (replies: ReadonlyMap<string, string>, own: readonly WorkspaceIntentDefinition[]) => {
-    // A workspace that redefines an intent takes it over, reply included (none if it gives none).
+  const withReplies = (replies: ReadonlyMap<string, string>, own: readonly OwnIntentEntry[]) => {
+    // A workspace that redefines an intent takes it over, reply included (none if it gives none);
+    // one that switches it off takes its reply away.
     const merged = new Map(replies);
-    for (const intent of own) {
-      if (intent.reply) merged.set(intent.name, intent.reply);
-      else merged.delete(intent.name);
+    for (const entry of own) {
+      const reply = isDisabledIntent(entry) ? undefined : entry.reply;
+      if (reply) merged.set(entry.name, reply);
+      else merged.delete(entry.name);
     }
     return merged;
   };
@@ -152,11 +176,11 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     return { intents, replies: withReplies(baseReplies, own) };
   };
   /** The intents to train for a workspace with `own` as its API list, and their replies. */
-  const layered = (workspaceId: string, own: readonly WorkspaceIntentDefinition[]) => {
+  const layered = (workspaceId: string, own: readonly OwnIntentEntry[]) => {
     const inherited = inheritedOf(workspaceId);
     return { intents: mergeIntents(inherited.intents, own), replies: withReplies(inherited.replies, own) };
   };
-  const prepareInBackground = async (workspaceId: string, own: readonly WorkspaceIntentDefinition[]): Promise<PreparedIntents> => {
+  const prepareInBackground = async (workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents> => {
     const { intents, replies } = layered(workspaceId, own);
     return { detector: await trainInBackground(detectorOptions(intents)), replies };
   };
