@@ -29,14 +29,22 @@ async function afterATurn(promise: Promise<PreparedIntents>): Promise<string> {
   return label;
 }
 
-/** Trainings that end when the test calls `finish` or `fail`. */
+/** Trainings that end when the test calls `finish` or `fail` (with the n-th training started), each followed by a turn of the loop. */
 function gatedTrainings() {
   const started: Array<{ revision: number; finish: () => void; fail: (error: Error) => void }> = [];
   const train = (_workspaceId: string, list: StoredIntents) =>
     new Promise<PreparedIntents>((resolve, reject) => {
       started.push({ revision: list.revision, finish: () => resolve(preparedFor(list.intents[0]!.name)), fail: reject });
     });
-  return { train, started, revisions: () => started.map((training) => training.revision) };
+  const finish = async (index: number) => {
+    started[index]!.finish();
+    await turn();
+  };
+  const fail = async (index: number, error: Error) => {
+    started[index]!.fail(error);
+    await turn();
+  };
+  return { train, finish, fail, revisions: () => started.map((training) => training.revision) };
 }
 
 function setup(options: Partial<WorkspaceDetectorsOptions> = {}) {
@@ -61,7 +69,7 @@ async function loaded(options: Partial<WorkspaceDetectorsOptions> = {}) {
   context.put('shop', listOf('one'));
   const first = context.detectors.forMessage('shop');
   await turn();
-  context.trainings.started[0]!.finish();
+  await context.trainings.finish(0);
   expect(await labelOf(await first)).toBe('one');
   return context;
 }
@@ -73,7 +81,7 @@ describe('workspace detectors', () => {
     // No detector of its own yet: the first message waits for its training.
     expect(await answer()).toBe('pending');
     expect(trainings.revisions()).toEqual([1]);
-    trainings.started[0]!.finish();
+    await trainings.finish(0);
     expect(await answer()).toBe('one');
 
     put('shop', listOf('two'));
@@ -87,8 +95,7 @@ describe('workspace detectors', () => {
     expect(await answer()).toBe('one');
     expect(trainings.revisions()).toEqual([1, 2]);
 
-    trainings.started[1]!.finish();
-    await turn();
+    await trainings.finish(1);
     expect(await answer()).toBe('two');
     expect((await detectors.current('shop')).replies.get('two')).toBe('reply of two');
     // Other workspaces were never held up.
@@ -105,11 +112,9 @@ describe('workspace detectors', () => {
     expect(await answer()).toBe('one');
     expect(trainings.revisions()).toEqual([1, 2, 3]);
 
-    trainings.started[2]!.finish();
-    await turn();
+    await trainings.finish(2);
     expect(await answer()).toBe('three');
-    trainings.started[1]!.finish();
-    await turn();
+    await trainings.finish(1);
     expect(await answer()).toBe('three');
 
     // This process stored revision 5 itself while a check's training of revision 4 was under way.
@@ -118,8 +123,7 @@ describe('workspace detectors', () => {
     expect(await answer()).toBe('three');
     detectors.install('shop', put('shop', listOf('five')), preparedFor('five'));
     expect(await answer()).toBe('five');
-    trainings.started[3]!.finish();
-    await turn();
+    await trainings.finish(3);
     expect(await answer()).toBe('five');
     // Nothing newer than what is in place: the next check trains nothing.
     clock.now = 20_000;
@@ -134,8 +138,7 @@ describe('workspace detectors', () => {
     void detectors.refresh('shop').then(() => (refreshed = true));
     await turn();
     expect(refreshed).toBe(false);
-    trainings.started[1]!.finish();
-    await turn();
+    await trainings.finish(1);
     expect(refreshed).toBe(true);
     expect(await answer()).toBe('two');
   });
@@ -148,8 +151,7 @@ describe('workspace detectors', () => {
     put('shop', listOf('two'));
     clock.now = 5000;
     expect(await answer()).toBe('one');
-    trainings.started[1]!.fail(new Error('cannot train'));
-    await turn();
+    await trainings.fail(1, new Error('cannot train'));
     expect(reported).toEqual(['shop: cannot train']);
     expect(await answer()).toBe('one');
     clock.now = 9999;
@@ -158,8 +160,7 @@ describe('workspace detectors', () => {
     clock.now = 10_000;
     expect(await answer()).toBe('one');
     expect(trainings.revisions()).toEqual([1, 2, 2]);
-    trainings.started[2]!.finish();
-    await turn();
+    await trainings.finish(2);
     expect(await answer()).toBe('two');
   });
 
@@ -168,8 +169,7 @@ describe('workspace detectors', () => {
     put('shop', listOf('two'));
     clock.now = 5000;
     expect(await answer()).toBe('one');
-    trainings.started[1]!.fail(new Error('cannot train'));
-    await turn();
+    await trainings.fail(1, new Error('cannot train'));
     await expect(detectors.forMessage('shop')).rejects.toThrow('cannot train');
     expect(await answer()).toBe('one');
   });

@@ -3,7 +3,7 @@ import { memoryIntentSource } from '../../test/support/memory-intent-source.ts';
 import { trainIntentDetector } from './intent-detector.ts';
 import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from './starter-intents.ts';
 import type { StoredIntentSource } from './workspace-intent-store.ts';
-import { createWorkspaceIntents, mergeIntents } from './workspace-intents.ts';
+import { createWorkspaceIntents, mergeIntents, type WorkspaceIntentsOptions } from './workspace-intents.ts';
 
 const membership = {
   name: 'membership',
@@ -66,18 +66,24 @@ describe('workspace intents', () => {
   });
 });
 
+/** Workspace intents over the starter set and an in-memory stored layer, on a clock the test sets. */
+function withStoredLayer(options: Partial<WorkspaceIntentsOptions> = {}) {
+  const memory = memoryIntentSource();
+  const clock = { now: 0 };
+  const layered = createWorkspaceIntents({
+    base: STARTER_INTENTS,
+    baseReplies: STARTER_REPLIES,
+    outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+    stored: memory.source,
+    now: () => clock.now,
+    ...options,
+  });
+  return { ...memory, clock, layered };
+}
+
 describe('workspace intents with an API-managed layer', () => {
   test('stored intents go over configured ones by name, which go over the starter set; a new revision is seen at the next check', async () => {
-    const { source, put, reads } = memoryIntentSource();
-    let clock = 0;
-    const layered = createWorkspaceIntents({
-      base: STARTER_INTENTS,
-      baseReplies: STARTER_REPLIES,
-      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-      own: [{ ...membership, workspace: 'shop' }],
-      stored: source,
-      now: () => clock,
-    });
+    const { layered, put, reads, clock } = withStoredLayer({ own: [{ ...membership, workspace: 'shop' }] });
     expect(layered.inherited('shop').find((intent) => intent.name === 'membership')).toMatchObject({ source: 'config', reply: membership.reply });
     expect(layered.inherited('shop').find((intent) => intent.name === 'greeting')).toMatchObject({ source: 'starter', reply: STARTER_REPLIES.greeting });
     expect(layered.inherited('other').some((intent) => intent.name === 'membership')).toBe(false);
@@ -85,10 +91,10 @@ describe('workspace intents with an API-managed layer', () => {
 
     put('shop', [{ ...membership, reply: '会员请在小程序注册。' }, { name: 'greeting', examples: ['你好', '在吗'] }]);
     // Until the check interval has passed the detector trained before stands.
-    clock = 4999;
+    clock.now = 4999;
     await layered.detectorFor('shop');
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
-    clock = 5000;
+    clock.now = 5000;
     await layered.detectorFor('shop'); // the check sees the new revision and trains it in the background
     await layered.refresh('shop'); // until it is in place
     await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
@@ -98,28 +104,21 @@ describe('workspace intents with an API-managed layer', () => {
     expect(await layered.replyFor('other', 'greeting')).toBe(STARTER_REPLIES.greeting);
     // An unchanged revision is one cheap read per check, nothing loaded.
     const loads = reads.load;
-    clock = 10_000;
+    clock.now = 10_000;
     await layered.detectorFor('shop');
     expect(reads.load).toBe(loads);
 
     // Clearing the stored list goes back to the configured intents.
     put('shop', []);
-    clock = 15_000;
+    clock.now = 15_000;
     await layered.detectorFor('shop');
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
   });
 
   test('a changed list trains through `train` in the background: the detector it had answers until the new one is trained', async () => {
-    const { source, put } = memoryIntentSource();
     const trained: string[][] = [];
     let release = () => {};
-    let clock = 0;
-    const layered = createWorkspaceIntents({
-      base: STARTER_INTENTS,
-      baseReplies: STARTER_REPLIES,
-      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-      stored: source,
-      now: () => clock,
+    const { layered, put, clock } = withStoredLayer({
       train: async (options) => {
         trained.push(options.intents.map((intent) => intent.name));
         await new Promise<void>((resolve) => (release = resolve));
@@ -128,7 +127,7 @@ describe('workspace intents with an API-managed layer', () => {
     });
     await expect((await layered.detectorFor('shop')).detect('你好')).resolves.toMatchObject({ intent: 'greeting' });
     put('shop', [membership]);
-    clock = 5000;
+    clock.now = 5000;
     const during = await layered.detectorFor('shop');
     expect(trained).toEqual([[...STARTER_INTENTS.map((intent) => intent.name), 'membership']]);
     expect((await during.detect('我想办一张会员卡')).intent).not.toBe('membership');
@@ -140,16 +139,7 @@ describe('workspace intents with an API-managed layer', () => {
   });
 
   test('a stored list switches off a configured intent and a starter one, replies included; clearing it brings them back', async () => {
-    const { source, put } = memoryIntentSource();
-    let clock = 0;
-    const layered = createWorkspaceIntents({
-      base: STARTER_INTENTS,
-      baseReplies: STARTER_REPLIES,
-      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-      own: [{ ...membership, workspace: 'shop' }],
-      stored: source,
-      now: () => clock,
-    });
+    const { layered, put, clock } = withStoredLayer({ own: [{ ...membership, workspace: 'shop' }] });
     put('shop', [
       { name: 'membership', disabled: true },
       { name: 'invoice', disabled: true },
@@ -160,7 +150,7 @@ describe('workspace intents with an API-managed layer', () => {
     // It is still inherited (the API lists it under builtIn, marked disabled).
     expect(layered.inherited('shop').map((intent) => intent.name)).toContain('membership');
     put('shop', []);
-    clock = 5000;
+    clock.now = 5000;
     await layered.refresh('shop');
     await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
     await expect((await layered.detectorFor('shop')).detect('能开发票吗')).resolves.toMatchObject({ intent: 'invoice' });
@@ -169,7 +159,6 @@ describe('workspace intents with an API-managed layer', () => {
 
   test('a failing check is reported and the detector it had keeps answering', async () => {
     const reported: string[] = [];
-    let clock = 0;
     let failing = false;
     const { source, put } = memoryIntentSource();
     const flaky: StoredIntentSource = {
@@ -179,18 +168,14 @@ describe('workspace intents with an API-managed layer', () => {
       },
       load: source.load,
     };
-    const layered = createWorkspaceIntents({
-      base: STARTER_INTENTS,
-      baseReplies: STARTER_REPLIES,
-      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+    const { layered, clock } = withStoredLayer({
       stored: flaky,
-      now: () => clock,
       onRefreshError: (error, workspaceId) => reported.push(`${workspaceId}: ${(error as Error).message}`),
     });
     put('shop', [membership]);
     expect(await layered.replyFor('shop', 'membership')).toBe(membership.reply);
     failing = true;
-    clock = 5000;
+    clock.now = 5000;
     await expect((await layered.detectorFor('shop')).detect('我想办一张会员卡')).resolves.toMatchObject({ intent: 'membership' });
     expect(reported).toEqual(['shop: database down']);
     // A workspace never loaded starts from the intents without stored ones.

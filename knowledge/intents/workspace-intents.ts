@@ -75,7 +75,8 @@ export interface WorkspaceIntentsOptions {
   /**
    * Called when loading or training a workspace's stored intents fails; the detector it had (at
    * first, the one without stored intents) keeps answering and the next check tries again.
-   * Default: rethrow to the message being processed.
+   * Default: a failed check is thrown to the message that made it, a failed background training
+   * to the workspace's next message.
    */
   onRefreshError?: (error: unknown, workspaceId: string) => void;
   /**
@@ -148,7 +149,7 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     model: options.model,
     onLlmError: options.onLlmError,
   });
-  const trainInBackground = options.train ?? ((detector: IntentDetectorOptions) => trainIntentDetector(detector));
+  const trainChanged = options.train ?? trainIntentDetector;
   const baseReplies = new Map(Object.entries(options.baseReplies ?? {}));
   const withReplies = (replies: ReadonlyMap<string, string>, own: readonly OwnIntentEntry[]) => {
     // A workspace that redefines an intent takes it over, reply included (none if it gives none);
@@ -180,9 +181,9 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     const inherited = inheritedOf(workspaceId);
     return { intents: mergeIntents(inherited.intents, own), replies: withReplies(inherited.replies, own) };
   };
-  const prepareInBackground = async (workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents> => {
+  const prepareChanged = async (workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents> => {
     const { intents, replies } = layered(workspaceId, own);
-    return { detector: await trainInBackground(detectorOptions(intents)), replies };
+    return { detector: await trainChanged(detectorOptions(intents)), replies };
   };
 
   const starter: PreparedIntents = { detector: createIntentDetector(detectorOptions(options.base)), replies: baseReplies };
@@ -200,7 +201,7 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     createWorkspaceDetectors({
       stored,
       withoutStored,
-      train: (workspaceId, list) => prepareInBackground(workspaceId, list.intents),
+      train: (workspaceId, list) => prepareChanged(workspaceId, list.intents),
       checkIntervalMs: options.checkIntervalMs ?? 5000,
       now: options.now ?? Date.now,
       onRefreshError: options.onRefreshError,
@@ -216,7 +217,7 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     inherited: (workspaceId) => inheritedOf(workspaceId).intents,
     async prepare(workspaceId, own) {
       try {
-        return await prepareInBackground(workspaceId, own);
+        return await prepareChanged(workspaceId, own);
       } catch (error) {
         throw new IntentListError('intents', `cannot be trained: ${error instanceof Error ? error.message : String(error)}`);
       }
