@@ -389,6 +389,12 @@ export interface StoredIntentDefinition {
   reply?: string;
 }
 
+/** An entry of a workspace's API-managed list switching off an intent it inherits (starter or configured). */
+export interface StoredDisabledIntent {
+  name: string;
+  disabled: true;
+}
+
 /**
  * A workspace's own intents managed through the dashboard API (`knowledge/intents/`). One row per
  * workspace holding the whole list in order, replaced as a whole like the lexicon: a detector is
@@ -400,7 +406,7 @@ export const workspaceIntents = pgTable('workspace_intents', {
   workspaceId: text('workspace_id')
     .primaryKey()
     .references(() => workspaces.id),
-  intents: jsonb('intents').$type<StoredIntentDefinition[]>().notNull().default([]),
+  intents: jsonb('intents').$type<Array<StoredIntentDefinition | StoredDisabledIntent>>().notNull().default([]),
   revision: integer('revision').notNull().default(1),
   /** Operator who made the last change (null: CLI). */
   updatedBy: uuid('updated_by'),

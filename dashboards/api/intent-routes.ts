@@ -1,9 +1,10 @@
 /**
  * The workspace's own intents: what the bot routes a message to (name, description, examples,
- * keywords, patterns) and, optionally, the fixed reply it sends. Everyone reads; admins and
- * operators replace the list as a whole (`PUT`, like the lexicon). `GET` also lists the intents the
- * workspace has without it — the starter set and `kefu.config.json`'s — as `builtIn`, marking those
- * an own intent of the same name replaces. A list is checked (`checkIntentList`, the config file's
+ * keywords, patterns) and, optionally, the fixed reply it sends; and the inherited intents it
+ * switches off (`{ name, disabled: true }`). Everyone reads; admins and operators replace the list
+ * as a whole (`PUT`, like the lexicon). `GET` also lists the intents the workspace has without it —
+ * the starter set and `kefu.config.json`'s — as `builtIn`, marking those an own intent of the same
+ * name replaces and those the list disables. A list is checked (`checkIntentList`, the config file's
  * schema) and trained before it is stored, so one that cannot train is refused and never stored. A
  * change reaches customers at once: this process's detector is swapped right after the commit,
  * other processes' at their next stamp check.
@@ -21,7 +22,12 @@ import {
   replaceStoredIntents,
   type StoredIntents,
 } from '../../knowledge/intents/workspace-intent-store.ts';
-import { createWorkspaceIntents, type PreparedIntents, type WorkspaceIntents } from '../../knowledge/intents/workspace-intents.ts';
+import {
+  createWorkspaceIntents,
+  isDisabledIntent,
+  type PreparedIntents,
+  type WorkspaceIntents,
+} from '../../knowledge/intents/workspace-intents.ts';
 import { currentOperator, type DashboardState } from './auth.ts';
 import { DashboardError } from './http-errors.ts';
 import { requireKnowledgeEditor } from './knowledge-route-support.ts';
@@ -64,10 +70,11 @@ export function registerIntentRoutes(router: Router<DashboardState>, deps: Inten
     }));
 
   const view = (workspaceId: string, { intents, revision, updatedBy, updatedAt }: StoredIntents) => {
-    const own = new Set(intents.map((intent) => intent.name));
+    const disabled = new Set(intents.filter(isDisabledIntent).map((entry) => entry.name));
+    const own = new Set(intents.filter((entry) => !isDisabledIntent(entry)).map((entry) => entry.name));
     const builtIn = workspaceIntents()
       .inherited(workspaceId)
-      .map((intent) => ({ ...intent, replaced: own.has(intent.name) }));
+      .map((intent) => ({ ...intent, replaced: own.has(intent.name), disabled: disabled.has(intent.name) }));
     return { intents, builtIn, revision, updatedBy, updatedAt };
   };
 
@@ -82,9 +89,10 @@ export function registerIntentRoutes(router: Router<DashboardState>, deps: Inten
     let stored: StoredIntents;
     let prepared: PreparedIntents;
     try {
-      const intents = checkIntentList(body.intents);
+      const inherited = workspaceIntents().inherited(operator.workspaceId);
+      const intents = checkIntentList(body.intents, { inherited: inherited.map((intent) => intent.name) });
       // Trained before it is stored: a list that cannot train never reaches the table.
-      prepared = workspaceIntents().prepare(operator.workspaceId, intents);
+      prepared = await workspaceIntents().prepare(operator.workspaceId, intents);
       stored = await replaceStoredIntents(db, operator.workspaceId, intents, { operatorId: operator.id, expectedRevision: body.revision });
     } catch (error) {
       if (error instanceof IntentListError) throw new DashboardError(400, error.code, error.message, { field: error.item, cause: error });

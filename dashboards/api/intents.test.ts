@@ -2,7 +2,8 @@
  * The workspace's own intents through the dashboard API as an operator uses them, with the real
  * default pipeline a customer's message goes through: an intent stored by `PUT /intents` answers
  * with its fixed reply in this process at once and in another process at its next stamp check,
- * and nowhere else; with roles, input errors (nothing stored) and stale revisions. Runs on PGlite
+ * and nowhere else; a starter intent switched off no longer answers until it leaves the list; with
+ * roles, input errors (nothing stored) and stale revisions. Runs on PGlite
  * and (when reachable) PostgreSQL.
  */
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,8 @@ describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
     clock = 4999;
     expect((await ask(otherProcess, workspaceId, question)).text).not.toBe(openingPromo.reply);
     clock = 5000;
+    await ask(otherProcess, workspaceId, question); // its check sees the new revision and trains it in the background
+    await otherProcess.refresh(workspaceId); // until the new detector is in place
     await expect(ask(otherProcess, workspaceId, question)).resolves.toEqual({ intent: 'opening_promo', text: openingPromo.reply });
     expect((await ask(otherProcess, foreign.workspaceId, question)).intent).not.toBe('opening_promo');
 
@@ -109,6 +112,46 @@ describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
     const stored = await client.put('/api/v1/intents').set(headers).send({ intents: [greeting] }).expect(200);
     expect(stored.body.builtIn.find((intent: { name: string }) => intent.name === 'greeting')).toMatchObject({ source: 'starter', replaced: true });
     await expect(ask(intents, workspaceId, '你好')).resolves.toEqual({ intent: 'greeting', text: greeting.reply });
+  });
+
+  it('switches a starter intent off for the workspace, here and in another process, and on again when it leaves the list', async () => {
+    const { workspaceId, client, headers, intents } = await setup();
+    const foreign = await seedWorkspace(suite.db);
+    let clock = 0;
+    const otherProcess = createProcessIntents(() => clock);
+    const greeted = { intent: 'greeting', text: STARTER_REPLIES.greeting };
+    await expect(ask(intents, workspaceId, '你好')).resolves.toEqual(greeted);
+    await expect(ask(otherProcess, workspaceId, '你好')).resolves.toEqual(greeted);
+
+    const off = await client
+      .put('/api/v1/intents')
+      .set(headers)
+      .send({ intents: [{ name: 'greeting', disabled: true }, openingPromo], revision: 0 })
+      .expect(200);
+    expect(off.body.intents).toEqual([{ name: 'greeting', disabled: true }, openingPromo]);
+    const builtIn = (name: string) => off.body.builtIn.find((intent: { name: string }) => intent.name === name);
+    expect(builtIn('greeting')).toMatchObject({ source: 'starter', reply: STARTER_REPLIES.greeting, disabled: true, replaced: false });
+    expect(builtIn('thanks')).toMatchObject({ disabled: false, replaced: false });
+
+    const unanswered = await ask(intents, workspaceId, '你好');
+    expect(unanswered.intent).not.toBe('greeting');
+    expect(unanswered.text).not.toBe(STARTER_REPLIES.greeting);
+    // The rest of the starter set and the own intents answer as before; other workspaces keep it.
+    await expect(ask(intents, workspaceId, '谢谢')).resolves.toMatchObject({ text: STARTER_REPLIES.thanks });
+    await expect(ask(intents, workspaceId, question)).resolves.toEqual({ intent: 'opening_promo', text: openingPromo.reply });
+    await expect(ask(intents, foreign.workspaceId, '你好')).resolves.toEqual(greeted);
+    // Another process at its check.
+    clock = 5000;
+    await otherProcess.refresh(workspaceId);
+    expect((await ask(otherProcess, workspaceId, '你好')).intent).not.toBe('greeting');
+
+    // Leaving the entry out switches it on again.
+    const on = await client.put('/api/v1/intents').set(headers).send({ intents: [openingPromo], revision: off.body.revision }).expect(200);
+    expect(on.body.builtIn.find((intent: { name: string }) => intent.name === 'greeting')).toMatchObject({ disabled: false });
+    await expect(ask(intents, workspaceId, '你好')).resolves.toEqual(greeted);
+    clock = 10_000;
+    await otherProcess.refresh(workspaceId);
+    await expect(ask(otherProcess, workspaceId, '你好')).resolves.toEqual(greeted);
   });
 
   it('lets viewers and staff read the intents but not change them', async () => {
@@ -142,6 +185,22 @@ describe.each(await testDrivers())('dashboard intents on %s', (driver) => {
       [[{ name: 'empty', reply: '好的' }], 'intents[0]', 'intents[0]: give the intent examples, keywords or patterns'],
       [[{ ...valid, workspace: 'other' }], 'intents[0].workspace', 'intents[0].workspace: Unrecognized key: "workspace"'],
       [[{ ...valid, examples: [''] }], 'intents[0].examples[0]', 'intents[0].examples[0]: Too small: expected string to have >=1 characters'],
+      [
+        [valid, { name: 'greetings', disabled: true }],
+        'intents[1].name',
+        'intents[1].name: "greetings" is no starter or configured intent of this workspace; only those can be disabled',
+      ],
+      [[{ name: 'greeting', disabled: true, reply: '好的' }], 'intents[0].reply', 'intents[0].reply: a disabled intent holds only its name'],
+      [
+        [{ name: 'greeting', disabled: false }],
+        'intents[0].disabled',
+        'intents[0].disabled: only true; to switch the intent back on, leave it out of the list',
+      ],
+      [
+        [{ name: 'greeting', examples: ['你好'] }, { name: 'greeting', disabled: true }],
+        'intents[1].name',
+        'intents[1].name: "greeting" is listed twice (as intents[0] too)',
+      ],
     ];
     for (const [list, field, message] of cases) {
       const response = await client.put('/api/v1/intents').set(headers).send({ intents: list });

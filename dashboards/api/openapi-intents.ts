@@ -34,17 +34,34 @@ export const intentSchemas: Record<string, Schema> = {
     additionalProperties: false,
     description: 'Needs at least one example, keyword or pattern. Checked like `intents[]` of kefu.config.json.',
   },
+  DisabledIntent: {
+    ...object(
+      {
+        name: { type: 'string', description: 'The name of a starter or configured intent of the workspace (one listed in `builtIn`).' },
+        disabled: { const: true, description: 'Only `true`; to switch the intent back on, leave the entry out of the list.' },
+      },
+      ['name', 'disabled'],
+    ),
+    additionalProperties: false,
+    description: 'Switches off an intent the workspace inherits, reply included: the bot no longer detects or answers it.',
+  },
+  OwnIntentEntry: { oneOf: [ref('Intent'), ref('DisabledIntent')] },
   BuiltInIntent: object(
     {
       ...intentProperties,
       source: { enum: ['starter', 'config'], description: '`starter`: built into Kefu; `config`: `intents[]` of kefu.config.json.' },
       replaced: { type: 'boolean', description: 'An own intent of the same name replaces this one.' },
+      disabled: { type: 'boolean', description: 'The own list switches this one off (`{ "name": …, "disabled": true }`).' },
     },
-    ['name', 'examples', 'source', 'replaced'],
+    ['name', 'examples', 'source', 'replaced', 'disabled'],
   ),
   WorkspaceIntents: object(
     {
-      intents: { type: 'array', items: ref('Intent'), description: 'The workspace’s own intents, in order.' },
+      intents: {
+        type: 'array',
+        items: ref('OwnIntentEntry'),
+        description: 'The workspace’s own intents and the inherited ones it switches off, in order.',
+      },
       builtIn: {
         type: 'array',
         items: ref('BuiltInIntent'),
@@ -62,7 +79,7 @@ export const intentSchemas: Record<string, Schema> = {
 export const intentPaths = {
   '/intents': {
     get: {
-      summary: 'The workspace’s own intents, and the built-in ones they go over',
+      summary: 'The workspace’s own intents, and the built-in ones they go over or switch off',
       responses: {
         '200': ok('The intents', ref('WorkspaceIntents')),
         '401': error('No valid session (`unauthorized`, `invalid_session`).'),
@@ -78,8 +95,8 @@ export const intentPaths = {
               intents: {
                 type: 'array',
                 maxItems: maximumWorkspaceIntents,
-                items: ref('Intent'),
-                description: `At most ${maximumWorkspaceIntents} intents and ${maximumWorkspaceIntentExamples} examples in all; \`[]\` removes them all.`,
+                items: ref('OwnIntentEntry'),
+                description: `Own intents, and \`{ "name": "greeting", "disabled": true }\` entries switching off built-in ones; each name once. At most ${maximumWorkspaceIntents} entries and ${maximumWorkspaceIntentExamples} examples in all; \`[]\` removes them all (every built-in intent answers again).`,
               },
               revision: { type: 'integer', minimum: 0, description: 'The revision read; when given and no longer current, 409.' },
             },
@@ -90,7 +107,7 @@ export const intentPaths = {
       responses: {
         '200': ok('Replaced', ref('WorkspaceIntents')),
         '400': error(
-          'A bad intent (`invalid_intents`; `field` and the message name it: `intents[2].patterns[0]: not a valid regular expression`, a duplicate or reserved name, no examples, keywords or patterns) or body (`validation_failed`). Nothing is stored.',
+          'A bad intent (`invalid_intents`; `field` and the message name it: `intents[2].patterns[0]: not a valid regular expression`, a duplicate or reserved name, no examples, keywords or patterns; a disabled entry whose name is no built-in intent (`intents[0].name`), that holds other keys, or whose `disabled` is not `true`; a list that leaves nothing to train) or body (`validation_failed`). Nothing is stored.',
         ),
         '401': error('No valid session (`unauthorized`, `invalid_session`).'),
         '403': error('Wrong role (`forbidden`: changes need admin or operator), or the password must be changed first.'),

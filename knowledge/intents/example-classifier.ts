@@ -3,8 +3,9 @@
  * (`tfidf-vectorizer.ts`) into a softmax regression (`softmax-regression.ts`), plus an
  * out-of-scope decision. See README.md for the measurements behind the defaults.
  */
-import { fitTfidfVectorizer, type SparseVector, type TfidfOptions, type TfidfVectorizer } from './tfidf-vectorizer.ts';
-import { trainSoftmaxRegression, type SoftmaxModel, type SoftmaxTrainingOptions } from './softmax-regression.ts';
+import { fitTfidfVectorizerSteps, type SparseVector, type TfidfOptions, type TfidfVectorizer } from './tfidf-vectorizer.ts';
+import { trainSoftmaxRegressionSteps, type SoftmaxModel, type SoftmaxTrainingOptions } from './softmax-regression.ts';
+import { runToEnd, type SlicedWork } from './sliced-work.ts';
 import { OUT_OF_SCOPE, type IntentDetector, type IntentPrediction, type LabelledUtterance } from './types.ts';
 import { KefuError } from '../../bot/errors.ts';
 import { chooseRejectThreshold, type ScoredExample } from './reject-threshold.ts';
@@ -57,15 +58,19 @@ interface TrainedParts {
   outOfScopeClass: number;
 }
 
-function trainParts(rows: readonly LabelledUtterance[], options: ExampleClassifierOptions): TrainedParts {
-  const vectorizer = fitTfidfVectorizer(
+function* trainParts(rows: readonly LabelledUtterance[], options: ExampleClassifierOptions): SlicedWork<TrainedParts> {
+  const vectorizer = yield* fitTfidfVectorizerSteps(
     rows.map((row) => row.text),
     options.vectorizer,
   );
   const labels = [...new Set(rows.map((row) => row.label))];
   const classOf = new Map(labels.map((label, index) => [label, index]));
-  const vectors = rows.map((row) => vectorizer.transform(row.text));
-  const model = trainSoftmaxRegression(
+  const vectors: SparseVector[] = [];
+  for (const row of rows) {
+    vectors.push(vectorizer.transform(row.text));
+    yield;
+  }
+  const model = yield* trainSoftmaxRegressionSteps(
     vectors,
     rows.map((row) => classOf.get(row.label)!),
     labels.length,
@@ -118,17 +123,19 @@ function holdOut(rows: readonly LabelledUtterance[]): [LabelledUtterance[], Labe
   return [fit, held];
 }
 
-function calibrateThreshold(rows: readonly LabelledUtterance[], options: ExampleClassifierOptions): number {
+function* calibrateThreshold(rows: readonly LabelledUtterance[], options: ExampleClassifierOptions): SlicedWork<number> {
   const [fit, held] = holdOut(rows);
-  const parts = trainParts(fit, options);
-  const scored: ScoredExample[] = held.map((row) => {
+  const parts = yield* trainParts(fit, options);
+  const scored: ScoredExample[] = [];
+  for (const row of held) {
     const scores = score(parts, row.text);
-    return {
+    scored.push({
       outOfScope: row.label === OUT_OF_SCOPE,
       correct: scores.ranked[0]?.intent === row.label,
       score: rejectScoreOf(scores),
-    };
-  });
+    });
+    yield;
+  }
   return chooseRejectThreshold(scored);
 }
 
@@ -160,11 +167,19 @@ export function trainExampleClassifier(
   rows: readonly LabelledUtterance[],
   options: ExampleClassifierOptions = {},
 ): ExampleClassifier {
+  return runToEnd(trainExampleClassifierSteps(rows, options));
+}
+
+/** {@link trainExampleClassifier} as sliced work: yields after each utterance and each SGD step. */
+export function* trainExampleClassifierSteps(
+  rows: readonly LabelledUtterance[],
+  options: ExampleClassifierOptions = {},
+): SlicedWork<ExampleClassifier> {
   const inScope = rows.filter((row) => row.label !== OUT_OF_SCOPE);
   if (inScope.length === 0) throw new KefuError('no_intent_examples', 'intent classifier needs at least one in-scope example');
   const outOfScopeCount = rows.length - inScope.length;
   const threshold =
     options.threshold ??
-    (outOfScopeCount >= MIN_OOS_FOR_CALIBRATION ? calibrateThreshold(rows, options) : DEFAULT_REJECT_THRESHOLD);
-  return buildClassifier(trainParts(rows, options), threshold);
+    (outOfScopeCount >= MIN_OOS_FOR_CALIBRATION ? yield* calibrateThreshold(rows, options) : DEFAULT_REJECT_THRESHOLD);
+  return buildClassifier(yield* trainParts(rows, options), threshold);
 }

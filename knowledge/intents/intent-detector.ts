@@ -8,9 +8,10 @@
  */
 import type { LanguageModel } from 'ai';
 import { ConfigError } from '../../bot/errors.ts';
-import { trainExampleClassifier, type ExampleClassifier, type ExampleClassifierOptions } from './example-classifier.ts';
+import { trainExampleClassifierSteps, type ExampleClassifier, type ExampleClassifierOptions } from './example-classifier.ts';
 import { createLlmClassifier } from './llm-classifier.ts';
 import { createRuleMatcher } from './rule-matcher.ts';
+import { runInSlices, runToEnd, type SlicedWork } from './sliced-work.ts';
 import { OUT_OF_SCOPE, type IntentDefinition, type IntentDetector, type IntentPrediction } from './types.ts';
 
 /** Options of {@link createIntentDetector}. */
@@ -49,17 +50,31 @@ function validate(intents: readonly IntentDefinition[]): void {
 
 /**
  * Builds a detector from intent definitions: compiles their rules and trains the example
- * classifier on their examples (synchronously; a few hundred examples train in milliseconds).
+ * classifier on their examples, synchronously (the starter set trains in tens of milliseconds,
+ * 2,000 examples in seconds: use {@link trainIntentDetector} where messages are being answered).
  * Throws {@link ConfigError} for duplicate or reserved names, invalid patterns, or no examples.
  */
 export function createIntentDetector(options: IntentDetectorOptions): TrainedIntentDetector {
+  return runToEnd(detectorSteps(options));
+}
+
+/**
+ * {@link createIntentDetector} in slices of about `sliceMs` that hand the event loop back between
+ * them (`sliced-work.ts`), so a process keeps answering while it trains. Rejects as
+ * `createIntentDetector` throws.
+ */
+export function trainIntentDetector(options: IntentDetectorOptions, slicing?: { sliceMs?: number }): Promise<TrainedIntentDetector> {
+  return runInSlices(detectorSteps(options), slicing);
+}
+
+function* detectorSteps(options: IntentDetectorOptions): SlicedWork<TrainedIntentDetector> {
   validate(options.intents);
   const rules = createRuleMatcher(options.intents);
   const rows = [
     ...options.intents.flatMap((intent) => intent.examples.map((text) => ({ text, label: intent.name }))),
     ...(options.outOfScopeExamples ?? []).map((text) => ({ text, label: OUT_OF_SCOPE })),
   ];
-  const classifier = trainExampleClassifier(rows, { ...options.classifier, threshold: options.threshold });
+  const classifier = yield* trainExampleClassifierSteps(rows, { ...options.classifier, threshold: options.threshold });
   const llm = options.model ? createLlmClassifier({ model: options.model, intents: options.intents }) : undefined;
   const llmThreshold = options.llmThreshold ?? 0.6;
 

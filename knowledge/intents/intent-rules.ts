@@ -3,15 +3,18 @@
  * trained and stored. Each intent is checked with the config file's intent schema
  * (`intentSchema` in `bot/config.ts`: name, examples, keywords, patterns, reply), so an intent the
  * API takes is one `kefu.config.json` would take, and errors name the item the same way:
- * `intents[2].patterns[0]: not a valid regular expression`. On top of the schema:
- * - a name may appear once in the list;
+ * `intents[2].patterns[0]: not a valid regular expression`. An entry `{ name, disabled: true }`
+ * switches off an intent the workspace inherits (starter or configured) instead; it holds nothing
+ * else, and its name must be one of those intents. On top of the schema:
+ * - a name may appear once in the list (an intent cannot be both redefined and disabled);
  * - the list is bounded (`maximumWorkspaceIntents` intents, `maximumWorkspaceIntentExamples`
- *   examples in all): training blocks its process for about a second per 2,000 examples, and every
- *   process trains again after a change.
+ *   examples in all): training takes seconds of CPU per 2,000 examples (in slices that keep the
+ *   process answering), and every process trains again after a change.
  */
+import { z } from 'zod';
 import { KefuError } from '../../bot/errors.ts';
 import { intentSchema, settingPath } from '../../bot/config.ts';
-import type { WorkspaceIntentDefinition } from './workspace-intents.ts';
+import type { OwnIntentEntry } from './workspace-intents.ts';
 
 /** Most intents in a workspace's own list. */
 export const maximumWorkspaceIntents = 200;
@@ -27,18 +30,31 @@ export class IntentListError extends KefuError {
   }
 }
 
+/** An entry switching off an inherited intent: its name and `disabled: true`, nothing else. */
+const disabledIntentSchema = z.strictObject(
+  {
+    name: z.string(),
+    disabled: z.literal(true, { error: 'only true; to switch the intent back on, leave it out of the list' }),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'a disabled intent holds only its name' : undefined) },
+);
+
+const isDisabledEntry = (item: unknown) => typeof item === 'object' && item !== null && 'disabled' in item;
+
 /**
- * The intents of `list` as the detector takes them (defaults applied), or an `IntentListError`
- * naming the first item the list may not hold.
+ * The entries of `list` as the detector takes them (defaults applied), or an `IntentListError`
+ * naming the first item the list may not hold. `inherited` are the names of the intents the
+ * workspace has without its list (starter and configured): the ones it may disable.
  */
-export function checkIntentList(list: readonly unknown[]): WorkspaceIntentDefinition[] {
+export function checkIntentList(list: readonly unknown[], options: { inherited: Iterable<string> }): OwnIntentEntry[] {
   if (list.length > maximumWorkspaceIntents) {
     throw new IntentListError('intents', `more than ${maximumWorkspaceIntents} intents`);
   }
-  const intents: WorkspaceIntentDefinition[] = [];
+  const inherited = new Set(options.inherited);
+  const entries: OwnIntentEntry[] = [];
   const positions = new Map<string, number>();
   list.forEach((item, index) => {
-    const parsed = intentSchema.safeParse(item);
+    const parsed = isDisabledEntry(item) ? disabledIntentSchema.safeParse(item) : intentSchema.safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = [...(issue?.path ?? [])];
@@ -46,16 +62,20 @@ export function checkIntentList(list: readonly unknown[]): WorkspaceIntentDefini
       if (issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
       throw new IntentListError(settingPath(['intents', index, ...path]), issue?.message ?? 'invalid');
     }
-    const earlier = positions.get(parsed.data.name);
+    const { name } = parsed.data;
+    const earlier = positions.get(name);
     if (earlier !== undefined) {
-      throw new IntentListError(`intents[${index}].name`, `"${parsed.data.name}" is listed twice (as intents[${earlier}] too)`);
+      throw new IntentListError(`intents[${index}].name`, `"${name}" is listed twice (as intents[${earlier}] too)`);
     }
-    positions.set(parsed.data.name, index);
-    intents.push(parsed.data);
+    if ('disabled' in parsed.data && !inherited.has(name)) {
+      throw new IntentListError(`intents[${index}].name`, `"${name}" is no starter or configured intent of this workspace; only those can be disabled`);
+    }
+    positions.set(name, index);
+    entries.push(parsed.data);
   });
-  const examples = intents.reduce((sum, intent) => sum + intent.examples.length, 0);
+  const examples = entries.reduce((sum, entry) => sum + ('examples' in entry ? entry.examples.length : 0), 0);
   if (examples > maximumWorkspaceIntentExamples) {
     throw new IntentListError('intents', `${examples} examples in all; at most ${maximumWorkspaceIntentExamples}`);
   }
-  return intents;
+  return entries;
 }

@@ -4,6 +4,7 @@
  * learning rate, and updates restricted to the classes with a non-negligible gradient.
  * Deterministic: the shuffle uses a seeded generator.
  */
+import { runToEnd, type SlicedWork } from './sliced-work.ts';
 import type { SparseVector } from './tfidf-vectorizer.ts';
 
 /** Training settings of {@link trainSoftmaxRegression}. */
@@ -55,6 +56,19 @@ function softmaxInPlace(logits: Float64Array): Float64Array {
   return logits;
 }
 
+/** Rows of weights rescaled between two yields. */
+const RESCALE_ROWS = 256;
+
+/** Multiplies every weight by `scale`, yielding every {@link RESCALE_ROWS} feature rows. */
+function* rescale(weights: Float32Array, scale: number, classCount: number): SlicedWork<void> {
+  const chunk = RESCALE_ROWS * classCount;
+  for (let start = 0; start < weights.length; start += chunk) {
+    const end = Math.min(weights.length, start + chunk);
+    for (let w = start; w < end; w++) weights[w]! *= scale;
+    yield;
+  }
+}
+
 /** Trains the model; `labels[i]` is the class id (0 … classCount-1) of `vectors[i]`. */
 export function trainSoftmaxRegression(
   vectors: readonly SparseVector[],
@@ -63,29 +77,80 @@ export function trainSoftmaxRegression(
   featureCount: number,
   options: SoftmaxTrainingOptions = {},
 ): SoftmaxModel {
+  return runToEnd(trainSoftmaxRegressionSteps(vectors, labels, classCount, featureCount, options));
+}
+
+/** The model being trained: `weights[f * classCount + c]`, true weight = `scale` × stored weight. */
+interface SgdState {
+  readonly classCount: number;
+  readonly weights: Float32Array;
+  readonly bias: Float64Array;
+  scale: number;
+  readonly l2: number;
+  readonly skipBelow: number;
+  /** Scratch: logits, then the gradient. */
+  readonly logits: Float64Array;
+  /** Scratch: the classes updated in a step. */
+  readonly activeClasses: Int32Array;
+}
+
+function computeLogits(state: SgdState, vector: SparseVector, out: Float64Array, factor: number): void {
+  const { classCount, weights } = state;
+  out.set(state.bias);
+  for (let k = 0; k < vector.indices.length; k++) {
+    const row = vector.indices[k]! * classCount;
+    const x = vector.values[k]! * factor;
+    for (let c = 0; c < classCount; c++) out[c]! += weights[row + c]! * x;
+  }
+}
+
+/** One SGD step on `vector` of class `label` at learning rate `rate` (a plain function: V8 optimises it better than a generator's body). */
+function sgdStep(state: SgdState, vector: SparseVector, label: number, rate: number): void {
+  const { classCount, weights, bias, logits, activeClasses, skipBelow } = state;
+  computeLogits(state, vector, logits, state.scale);
+  softmaxInPlace(logits);
+  logits[label]! -= 1; // now the gradient of the loss w.r.t. the logits
+  state.scale *= 1 - rate * state.l2;
+  const stepSize = rate / state.scale;
+  let active = 0;
+  for (let c = 0; c < classCount; c++) if (Math.abs(logits[c]!) > skipBelow) activeClasses[active++] = c;
+  const indices = vector.indices;
+  const values = vector.values;
+  for (let k = 0; k < indices.length; k++) {
+    const row = indices[k]! * classCount;
+    const x = values[k]! * stepSize;
+    for (let a = 0; a < active; a++) {
+      const c = activeClasses[a]!;
+      weights[row + c]! -= logits[c]! * x;
+    }
+  }
+  for (let c = 0; c < classCount; c++) bias[c]! -= rate * logits[c]!;
+}
+
+/** {@link trainSoftmaxRegression} as sliced work: yields after each SGD step and every few hundred weight rows rescaled. */
+export function* trainSoftmaxRegressionSteps(
+  vectors: readonly SparseVector[],
+  labels: readonly number[],
+  classCount: number,
+  featureCount: number,
+  options: SoftmaxTrainingOptions = {},
+): SlicedWork<SoftmaxModel> {
   const epochs = options.epochs ?? 6;
   const learningRate = options.learningRate ?? 3;
-  const l2 = options.l2 ?? 1e-5;
   const random = createRandom(options.seed ?? 1);
-  // weights[f * classCount + c]; true weight = scale * stored weight.
-  const weights = new Float32Array(featureCount * classCount);
-  const bias = new Float64Array(classCount);
-  let scale = 1;
+  const state: SgdState = {
+    classCount,
+    weights: new Float32Array(featureCount * classCount),
+    bias: new Float64Array(classCount),
+    scale: 1,
+    l2: options.l2 ?? 1e-5,
+    skipBelow: options.skipBelow ?? 0.01,
+    logits: new Float64Array(classCount),
+    activeClasses: new Int32Array(classCount),
+  };
   const order = Array.from(vectors.keys());
-  const logits = new Float64Array(classCount);
-  const activeClasses = new Int32Array(classCount);
-  const skipBelow = options.skipBelow ?? 0.01;
   const totalSteps = epochs * vectors.length;
   let step = 0;
-
-  const computeLogits = (vector: SparseVector, out: Float64Array, factor: number): void => {
-    out.set(bias);
-    for (let k = 0; k < vector.indices.length; k++) {
-      const row = vector.indices[k]! * classCount;
-      const x = vector.values[k]! * factor;
-      for (let c = 0; c < classCount; c++) out[c]! += weights[row + c]! * x;
-    }
-  };
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -93,39 +158,22 @@ export function trainSoftmaxRegression(
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const index of order) {
-      const vector = vectors[index]!;
-      const rate = learningRate / (1 + (4 * step++) / totalSteps);
-      computeLogits(vector, logits, scale);
-      softmaxInPlace(logits);
-      logits[labels[index]!]! -= 1; // now the gradient of the loss w.r.t. the logits
-      scale *= 1 - rate * l2;
-      const stepSize = rate / scale;
-      let active = 0;
-      for (let c = 0; c < classCount; c++) if (Math.abs(logits[c]!) > skipBelow) activeClasses[active++] = c;
-      const indices = vector.indices;
-      const values = vector.values;
-      for (let k = 0; k < indices.length; k++) {
-        const row = indices[k]! * classCount;
-        const x = values[k]! * stepSize;
-        for (let a = 0; a < active; a++) {
-          const c = activeClasses[a]!;
-          weights[row + c]! -= logits[c]! * x;
-        }
+      sgdStep(state, vectors[index]!, labels[index]!, learningRate / (1 + (4 * step++) / totalSteps));
+      if (state.scale < 1e-6) {
+        yield* rescale(state.weights, state.scale, classCount);
+        state.scale = 1;
       }
-      for (let c = 0; c < classCount; c++) bias[c]! -= rate * logits[c]!;
-      if (scale < 1e-6) {
-        for (let w = 0; w < weights.length; w++) weights[w]! *= scale;
-        scale = 1;
-      }
+      yield;
     }
   }
-  for (let w = 0; w < weights.length; w++) weights[w]! *= scale;
+  yield* rescale(state.weights, state.scale, classCount);
+  state.scale = 1;
 
   return {
     classCount,
     probabilities(vector: SparseVector): Float64Array {
       const out = new Float64Array(classCount);
-      computeLogits(vector, out, 1);
+      computeLogits(state, vector, out, 1);
       return softmaxInPlace(out);
     },
   };

@@ -4,6 +4,7 @@
  * product of two vectors is their cosine similarity.
  */
 import { extractFeatures, type FeatureOptions } from './features.ts';
+import { runToEnd, type SlicedWork } from './sliced-work.ts';
 
 /** A sparse, L2-normalised vector: parallel arrays of feature indices and weights. */
 export interface SparseVector {
@@ -50,11 +51,17 @@ export function cosine(left: SparseVector, right: SparseVector): number {
 
 /** Learns the vocabulary and idf weights from a corpus of utterances. */
 export function fitTfidfVectorizer(texts: readonly string[], options: TfidfOptions = {}): TfidfVectorizer {
+  return runToEnd(fitTfidfVectorizerSteps(texts, options));
+}
+
+/** {@link fitTfidfVectorizer} as sliced work: yields after each utterance. */
+export function* fitTfidfVectorizerSteps(texts: readonly string[], options: TfidfOptions = {}): SlicedWork<TfidfVectorizer> {
   const documentFrequency = new Map<string, number>();
   for (const text of texts) {
     for (const feature of countFeatures(text, options.features).keys()) {
       documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
     }
+    yield;
   }
   const minimum = options.minDocumentFrequency ?? 1;
   const vocabulary = new Map<string, number>();

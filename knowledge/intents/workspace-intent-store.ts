@@ -1,6 +1,7 @@
 /**
- * A workspace's own intents managed through the dashboard API, in the database
- * (`workspace_intents`, one row per workspace): read, read the revision, replace as a whole. Every
+ * A workspace's own intents managed through the dashboard API, and the inherited ones it switches
+ * off (`{ name, disabled: true }`), in the database (`workspace_intents`, one row per workspace,
+ * the list in order): read, read the revision, replace as a whole. Every
  * function filters on `workspaceId`. A replace increments `revision`; `createWorkspaceIntents`
  * compares it with the revision its detector was trained on at every stamp check (as the
  * retriever does with the published stamp) and retrains on a change.
@@ -9,11 +10,11 @@ import { eq, sql } from 'drizzle-orm';
 import { KefuError } from '../../bot/errors.ts';
 import type { Database } from '../../bot/storage/database.ts';
 import { workspaceIntents } from '../../bot/storage/schema.ts';
-import type { WorkspaceIntentDefinition } from './workspace-intents.ts';
+import { isDisabledIntent, type OwnIntentEntry } from './workspace-intents.ts';
 
-/** A stored intent list; a workspace that never had one reads as empty with revision 0. */
+/** A stored intent list (own intents and disabled inherited ones); a workspace that never had one reads as empty with revision 0. */
 export interface StoredIntents {
-  intents: WorkspaceIntentDefinition[];
+  intents: OwnIntentEntry[];
   revision: number;
   updatedBy: string | null;
   updatedAt: Date | null;
@@ -34,9 +35,10 @@ export class IntentsChangedError extends KefuError {
   }
 }
 
-/** Drops absent optional keys, so a stored intent reads back exactly as it was given. */
-const definitionOf = (intent: WorkspaceIntentDefinition): WorkspaceIntentDefinition => {
-  const { name, description, examples, keywords, patterns, reply } = intent;
+/** Drops absent optional keys, so a stored entry reads back exactly as it was given. */
+const definitionOf = (entry: OwnIntentEntry): OwnIntentEntry => {
+  if (isDisabledIntent(entry)) return { name: entry.name, disabled: true };
+  const { name, description, examples, keywords, patterns, reply } = entry;
   return {
     name,
     ...(description !== undefined && { description }),
@@ -71,7 +73,7 @@ export async function storedIntentsRevision(db: Database, workspaceId: string): 
 export async function replaceStoredIntents(
   db: Database,
   workspaceId: string,
-  intents: readonly WorkspaceIntentDefinition[],
+  intents: readonly OwnIntentEntry[],
   options: { operatorId?: string | null; expectedRevision?: number } = {},
 ): Promise<StoredIntents> {
   return db.transaction(async (tx) => {

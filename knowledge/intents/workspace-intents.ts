@@ -10,25 +10,45 @@
  * intent is detected — the simplest way to route a question the knowledge base should not answer
  * by similarity; an intent that replaces another takes over its reply too (none if it gives none).
  *
- * Detectors of the config layer are trained when this is created, so a bad pattern stops Kefu at
- * start-up rather than at the first message. A workspace's API layer is loaded when the workspace
- * first asks for its detector; afterwards its stored revision is compared at most every
- * `checkIntervalMs` (5 s, the retriever's stamp check), and a new revision is trained and swapped
- * in — the old detector answers meanwhile. The process that stored the change applies it at once
- * (`install`). Training blocks the process (tens of milliseconds for the starter set, about a
- * second for 2,000 examples), so it happens once per change and process, never per message.
+ * The API layer can also switch off an intent the workspace inherits: an entry
+ * `{ name: 'greeting', disabled: true }` removes the starter (or configured) `greeting`, reply
+ * included; leaving the entry out of the list again brings it back.
+ *
+ * Detectors of the config layer are trained when this is created, at once, so a bad pattern stops
+ * Kefu at start-up rather than at the first message. A workspace's API layer is loaded when the
+ * workspace first asks for its detector; afterwards its stored revision is compared at most every
+ * `checkIntervalMs` (5 s, the retriever's stamp check), and a new revision is trained in the
+ * background and swapped in — the old detector answers meanwhile (`workspace-detectors.ts`). The
+ * process that stored the change applies it at once (`install`). A changed list trains in slices
+ * that hand the event loop back every ~10 ms (`train`, default `trainIntentDetector`), so a
+ * retrain (seconds of CPU for 2,000 examples) never stalls the messages of other conversations.
  * Workspaces without intents of their own share the starter detector.
  */
 import type { LanguageModel } from 'ai';
 import { IntentListError } from './intent-rules.ts';
-import { createIntentDetector, type TrainedIntentDetector } from './intent-detector.ts';
+import { createIntentDetector, trainIntentDetector, type IntentDetectorOptions } from './intent-detector.ts';
 import type { IntentDefinition, IntentDetector } from './types.ts';
+import { createWorkspaceDetectors } from './workspace-detectors.ts';
 import type { StoredIntentSource } from './workspace-intent-store.ts';
 
 /** An intent as a workspace defines it: a definition plus an optional fixed reply. */
 export interface WorkspaceIntentDefinition extends IntentDefinition {
   /** Sent as the answer when this intent is detected; without it the intent only routes. */
   reply?: string;
+}
+
+/** An entry of a workspace's API-managed list that switches off an intent it inherits (starter or configured). */
+export interface DisabledIntent {
+  name: string;
+  disabled: true;
+}
+
+/** An entry of a workspace's API-managed list: an intent of its own, or an inherited one switched off. */
+export type OwnIntentEntry = WorkspaceIntentDefinition | DisabledIntent;
+
+/** The entry switches an inherited intent off. */
+export function isDisabledIntent(entry: IntentDefinition | DisabledIntent): entry is DisabledIntent {
+  return (entry as Partial<DisabledIntent>).disabled === true;
 }
 
 /** An intent a workspace has before its API-managed list: built in, or from `kefu.config.json`. */
@@ -55,9 +75,16 @@ export interface WorkspaceIntentsOptions {
   /**
    * Called when loading or training a workspace's stored intents fails; the detector it had (at
    * first, the one without stored intents) keeps answering and the next check tries again.
-   * Default: rethrow to the message being processed.
+   * Default: a failed check is thrown to the message that made it, a failed background training
+   * to the workspace's next message.
    */
   onRefreshError?: (error: unknown, workspaceId: string) => void;
+  /**
+   * Trains the detector of a changed list (a new stored revision, or a list `prepare`d for the
+   * API); must not stall the event loop for long. Default: `trainIntentDetector` (slices of
+   * ~10 ms). The starter and configured detectors are trained at creation, at once.
+   */
+  train?: (options: IntentDetectorOptions) => Promise<IntentDetector>;
   /** LLM for low-confidence cases (see `createIntentDetector`). */
   model?: LanguageModel;
   /** Called when the LLM call fails and the classifier's answer is used instead. */
@@ -79,59 +106,59 @@ export interface WorkspaceIntents {
   /** The workspace's starter and configured intents (merged, each marked with its source), not changeable through the API. */
   inherited(workspaceId: string): InheritedIntent[];
   /**
-   * Train a detector on the workspace's inherited intents with `own` as its API-managed list;
-   * throws `IntentListError` when they cannot be trained. Nothing changes until `install`.
+   * Train a detector on the workspace's inherited intents with `own` as its API-managed list,
+   * without stalling the process; rejects with `IntentListError` when they cannot be trained.
+   * Nothing changes until `install`.
    */
-  prepare(workspaceId: string, own: readonly WorkspaceIntentDefinition[]): PreparedIntents;
-  /** Use `prepared` for the workspace from now on: the list stored as `revision` (after a replace in this process). */
+  prepare(workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents>;
+  /**
+   * Use `prepared` for the workspace from now on: the list stored as `revision` (after a replace
+   * in this process). A detector of a newer revision already in place stays.
+   */
   install(workspaceId: string, revision: number, prepared: PreparedIntents): void;
-  /** Check the workspace's stored intents now and retrain when they changed. */
+  /** Check the workspace's stored intents now and wait until a changed list is trained and in place. */
   refresh(workspaceId: string): Promise<void>;
 }
 
-/** Merges a workspace's intents over the base set: same name replaces, new names are appended. */
-export function mergeIntents(
-  base: readonly IntentDefinition[],
-  own: readonly WorkspaceIntentDefinition[],
-): IntentDefinition[] {
+/**
+ * Merges a workspace's intents over the base set: same name replaces, new names are appended, a
+ * `disabled` entry removes the base intent of its name (and is a no-op when there is none).
+ */
+export function mergeIntents(base: readonly IntentDefinition[], own: readonly OwnIntentEntry[]): IntentDefinition[] {
   return mergeLayer(base, own).map(({ name, description, examples, keywords, patterns }) => ({ name, description, examples, keywords, patterns }));
 }
 
-/** `own` over `base` by name, replies kept. */
-function mergeLayer<T extends IntentDefinition>(base: readonly T[], own: readonly T[]): T[] {
-  const byName = new Map(own.map((intent) => [intent.name, intent]));
-  const merged = base.map((intent) => byName.get(intent.name) ?? intent);
+/** `own` over `base` by name, replies kept; disabled entries take their name out. */
+function mergeLayer<T extends IntentDefinition>(base: readonly T[], own: ReadonlyArray<T | DisabledIntent>): T[] {
+  const byName = new Map(own.map((entry) => [entry.name, entry]));
+  const merged: T[] = [];
+  for (const intent of base) {
+    const entry = byName.get(intent.name) ?? intent;
+    if (!isDisabledIntent(entry)) merged.push(entry);
+  }
   const baseNames = new Set(base.map((intent) => intent.name));
-  for (const intent of own) if (!baseNames.has(intent.name)) merged.push(intent);
+  for (const entry of own) if (!baseNames.has(entry.name) && !isDisabledIntent(entry)) merged.push(entry);
   return merged;
-}
-
-interface WorkspaceState {
-  prepared: PreparedIntents;
-  /** The stored revision `prepared` was trained on (0: none stored). */
-  revision: number;
-  checkedAt: number;
-  refreshing?: Promise<void>;
 }
 
 /** Trains the config layer at once (one detector per workspace with configured intents, one shared starter detector). */
 export function createWorkspaceIntents(options: WorkspaceIntentsOptions): WorkspaceIntents {
-  const checkIntervalMs = options.checkIntervalMs ?? 5000;
-  const now = options.now ?? Date.now;
-  const train = (intents: readonly IntentDefinition[]): TrainedIntentDetector =>
-    createIntentDetector({
-      intents,
-      outOfScopeExamples: options.outOfScopeExamples,
-      model: options.model,
-      onLlmError: options.onLlmError,
-    });
+  const detectorOptions = (intents: readonly IntentDefinition[]): IntentDetectorOptions => ({
+    intents,
+    outOfScopeExamples: options.outOfScopeExamples,
+    model: options.model,
+    onLlmError: options.onLlmError,
+  });
+  const trainChanged = options.train ?? trainIntentDetector;
   const baseReplies = new Map(Object.entries(options.baseReplies ?? {}));
-  const withReplies = (replies: ReadonlyMap<string, string>, own: readonly WorkspaceIntentDefinition[]) => {
-    // A workspace that redefines an intent takes it over, reply included (none if it gives none).
+  const withReplies = (replies: ReadonlyMap<string, string>, own: readonly OwnIntentEntry[]) => {
+    // A workspace that redefines an intent takes it over, reply included (none if it gives none);
+    // one that switches it off takes its reply away.
     const merged = new Map(replies);
-    for (const intent of own) {
-      if (intent.reply) merged.set(intent.name, intent.reply);
-      else merged.delete(intent.name);
+    for (const entry of own) {
+      const reply = isDisabledIntent(entry) ? undefined : entry.reply;
+      if (reply) merged.set(entry.name, reply);
+      else merged.delete(entry.name);
     }
     return merged;
   };
@@ -140,7 +167,6 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     const reply = baseReplies.get(intent.name);
     return { ...intent, ...(reply !== undefined && { reply }), source: 'starter' };
   });
-  const starter: PreparedIntents = { detector: train(options.base), replies: baseReplies };
   const configured = new Map<string, WorkspaceIntentDefinition[]>();
   for (const { workspace, ...intent } of options.own ?? []) configured.set(workspace, [...(configured.get(workspace) ?? []), intent]);
 
@@ -150,80 +176,57 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     const intents = mergeLayer<InheritedIntent>(starterIntents, own.map((intent) => ({ ...intent, source: 'config' })));
     return { intents, replies: withReplies(baseReplies, own) };
   };
-  const prepare = (workspaceId: string, own: readonly WorkspaceIntentDefinition[]): PreparedIntents => {
+  /** The intents to train for a workspace with `own` as its API list, and their replies. */
+  const layered = (workspaceId: string, own: readonly OwnIntentEntry[]) => {
     const inherited = inheritedOf(workspaceId);
-    return { detector: train(mergeIntents(inherited.intents, own)), replies: withReplies(inherited.replies, own) };
+    return { intents: mergeIntents(inherited.intents, own), replies: withReplies(inherited.replies, own) };
   };
-  const configuredPrepared = new Map([...configured.keys()].map((workspaceId) => [workspaceId, prepare(workspaceId, [])]));
+  const prepareChanged = async (workspaceId: string, own: readonly OwnIntentEntry[]): Promise<PreparedIntents> => {
+    const { intents, replies } = layered(workspaceId, own);
+    return { detector: await trainChanged(detectorOptions(intents)), replies };
+  };
+
+  const starter: PreparedIntents = { detector: createIntentDetector(detectorOptions(options.base)), replies: baseReplies };
+  const configuredPrepared = new Map(
+    [...configured.keys()].map((workspaceId) => {
+      const { intents, replies } = layered(workspaceId, []);
+      return [workspaceId, { detector: createIntentDetector(detectorOptions(intents)), replies }];
+    }),
+  );
   const withoutStored = (workspaceId: string) => configuredPrepared.get(workspaceId) ?? starter;
 
-  const states = new Map<string, Promise<WorkspaceState>>();
   const stored = options.stored;
-
-  const sync = async (workspaceId: string, state: WorkspaceState): Promise<void> => {
-    if (!stored) return;
-    const checkedAt = now();
-    const revision = await stored.revision(workspaceId);
-    if (revision !== state.revision) {
-      const list = await stored.load(workspaceId);
-      state.prepared = list.intents.length === 0 ? withoutStored(workspaceId) : prepare(workspaceId, list.intents);
-      state.revision = list.revision;
-    }
-    state.checkedAt = checkedAt;
-  };
-  const refreshOnce = (workspaceId: string, state: WorkspaceState): Promise<void> => {
-    state.refreshing ??= sync(workspaceId, state).finally(() => {
-      state.refreshing = undefined;
+  const detectors =
+    stored &&
+    createWorkspaceDetectors({
+      stored,
+      withoutStored,
+      train: (workspaceId, list) => prepareChanged(workspaceId, list.intents),
+      checkIntervalMs: options.checkIntervalMs ?? 5000,
+      now: options.now ?? Date.now,
+      onRefreshError: options.onRefreshError,
     });
-    return state.refreshing;
-  };
-  /** Refresh, reporting a failure (and keeping the detector) when `onRefreshError` is set. */
-  const refreshReporting = async (workspaceId: string, state: WorkspaceState): Promise<void> => {
-    try {
-      await refreshOnce(workspaceId, state);
-    } catch (error) {
-      if (!options.onRefreshError) throw error;
-      options.onRefreshError(error, workspaceId);
-      state.checkedAt = now();
-    }
-  };
-  const stateOf = (workspaceId: string): Promise<WorkspaceState> => {
-    let state = states.get(workspaceId);
-    if (!state) {
-      const fresh: WorkspaceState = { prepared: withoutStored(workspaceId), revision: 0, checkedAt: 0 };
-      state = refreshReporting(workspaceId, fresh).then(() => fresh);
-      states.set(workspaceId, state);
-      // A failed first load is not cached: the next message tries again.
-      state.catch(() => states.delete(workspaceId));
-    }
-    return state;
-  };
 
   return {
     async detectorFor(workspaceId) {
-      if (!stored) return withoutStored(workspaceId).detector;
-      const state = await stateOf(workspaceId);
-      if (now() - state.checkedAt >= checkIntervalMs) await refreshReporting(workspaceId, state);
-      return state.prepared.detector;
+      return (detectors ? await detectors.forMessage(workspaceId) : withoutStored(workspaceId)).detector;
     },
     async replyFor(workspaceId, intent) {
-      const prepared = stored ? (await stateOf(workspaceId)).prepared : withoutStored(workspaceId);
-      return prepared.replies.get(intent);
+      return (detectors ? await detectors.current(workspaceId) : withoutStored(workspaceId)).replies.get(intent);
     },
     inherited: (workspaceId) => inheritedOf(workspaceId).intents,
-    prepare(workspaceId, own) {
+    async prepare(workspaceId, own) {
       try {
-        return prepare(workspaceId, own);
+        return await prepareChanged(workspaceId, own);
       } catch (error) {
         throw new IntentListError('intents', `cannot be trained: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
     install(workspaceId, revision, prepared) {
-      const state: WorkspaceState = { prepared, revision, checkedAt: now() };
-      states.set(workspaceId, Promise.resolve(state));
+      if (detectors) detectors.install(workspaceId, revision, prepared);
     },
     async refresh(workspaceId) {
-      await refreshOnce(workspaceId, await stateOf(workspaceId));
+      await detectors?.refresh(workspaceId);
     },
   };
 }
