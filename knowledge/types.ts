@@ -38,8 +38,9 @@ export interface SourcePosition {
 export interface RetrievalHit {
   entry: KnowledgeEntry;
   /**
-   * The lexical (BM25) score; 0 for an entry that only dense retrieval found. With dense retrieval
-   * the hits are in fused order, so scores need not decrease.
+   * The lexical (BM25) score; 0 for an entry that only dense retrieval found. The BM25 index
+   * re-ranks its best question matches and dense retrieval fuses rankings, so hits are in that
+   * order and scores need not decrease.
    */
   score: number;
   /**

@@ -1,9 +1,14 @@
 /**
  * ATEC/AFQMC pair scoring (shared/datasets/atec-antfin-zh/README.md, protocol 1): score each
  * question pair with `createUtteranceSimilarity`, report ROC-AUC and best-threshold F1 on label 1,
- * next to the README's floor (char uni+bigram Jaccard) computed on the same rows.
+ * next to the README's floor (char uni+bigram Jaccard) computed on the same rows. Prints JSON only
+ * (it records nothing).
  *
- *   npx tsx bench/knowledge/pairs.ts [--datasets ../shared/datasets]
+ *   npx tsx bench/knowledge/pairs.ts [--datasets ../shared/datasets] [--fit]
+ *
+ * The pair score's default weights were fitted on the dev rows with even ids, so each score is
+ * also reported per half: `dev_odd` is the held-out figure. `--fit` re-fits the weights on each
+ * half and prints them with the other half's AUC (`fit_even` → the defaults).
  *
  * The held-out test rows (`id % 5 == 0`) are not in `pairs_dev.tsv`; when a `pairs_test.tsv` of
  * the same format sits beside it, it is scored too, with the F1 threshold fixed on the dev rows.
@@ -16,8 +21,12 @@ import { charJaccard } from '../../knowledge/intents/eval/baselines.ts';
 import { bestThresholdF1, rocAuc } from '../../knowledge/intents/eval/pair-metrics.ts';
 import { round } from '../../knowledge/intents/eval/intent-eval.ts';
 import { createUtteranceSimilarity, type UtteranceSimilarity } from '../../knowledge/intents/utterance-similarity.ts';
+import { countPairTermStatistics, pairFeatures, pairLogit, pairText, weighPairText, PAIR_FEATURES } from '../../knowledge/text/pair-score.ts';
+import { createTextAnalyzer } from '../../knowledge/text/tokenizer.ts';
+import { fitLogistic } from './pair-fit.ts';
 
 interface Pair {
+  id: number;
   left: string;
   right: string;
   label: number;
@@ -30,11 +39,11 @@ function readPairs(path: string): Pair[] {
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
-      const [, left, right, label] = line.split('\t');
+      const [id, left, right, label] = line.split('\t');
       if (left === undefined || right === undefined || (label !== '0' && label !== '1')) {
         throw new Error(`${path}:${index + 1}: expected id, q1, q2, label (0/1)`);
       }
-      return { left, right, label: Number(label) };
+      return { id: Number(id), left, right, label: Number(label) };
     });
 }
 
@@ -58,7 +67,7 @@ function score(pairs: readonly Pair[], similarity: UtteranceSimilarity, threshol
   return result;
 }
 
-const { values } = parseArgs({ options: { datasets: { type: 'string' } } });
+const { values } = parseArgs({ options: { datasets: { type: 'string' }, fit: { type: 'boolean', default: false } } });
 const datasets = resolve(values.datasets ?? process.env.KEFU_DATASETS ?? '../shared/datasets');
 const folder = join(datasets, 'atec-antfin-zh');
 const dev = readPairs(join(folder, 'pairs_dev.tsv'));
@@ -68,10 +77,14 @@ const test = existsSync(testPath) ? readPairs(testPath) : undefined;
 // idf from unlabelled text only: the FAQ questions and the dev questions.
 const faqQuestions = readFileSync(join(folder, 'faq_kb.tsv'), 'utf8').split(/\r?\n/).slice(1).map((line) => line.split('\t')[1] ?? '');
 const corpus = [...faqQuestions, ...dev.flatMap((pair) => [pair.left, pair.right])];
-const similarity = createUtteranceSimilarity(corpus);
+const similarity = createUtteranceSimilarity(corpus, { method: 'jaccard' });
+const pairScore = createUtteranceSimilarity(corpus);
 // Domain knowledge an operator would configure, not fitted on the pairs: the two products differ.
-const withProducts = createUtteranceSimilarity(corpus, { exclusiveTerms: [['花呗', '借呗']] });
+const withProducts = createUtteranceSimilarity(corpus, { method: 'jaccard', exclusiveTerms: [['花呗', '借呗']] });
+const pairWithProducts = createUtteranceSimilarity(corpus, { exclusiveTerms: [['花呗', '借呗']] });
 const jaccard: UtteranceSimilarity = (left, right) => charJaccard(left, right);
+const half = (parity: number) => dev.filter((pair) => pair.id % 2 === parity);
+const halves = (similarity_: UtteranceSimilarity) => ({ dev_even: score(half(0), similarity_), dev_odd: score(half(1), similarity_) });
 
 const started = performance.now();
 const report: Record<string, unknown> = {
@@ -82,8 +95,25 @@ const report: Record<string, unknown> = {
     floor_jaccard: score(dev, jaccard),
     idf_jaccard: score(dev, similarity),
     idf_jaccard_exclusive_products: score(dev, withProducts),
+    pair_score: score(dev, pairScore),
+    pair_score_exclusive_products: score(dev, pairWithProducts),
   },
+  halves: { floor_jaccard: halves(jaccard), idf_jaccard: halves(similarity), pair_score: halves(pairScore) },
 };
+if (values.fit) {
+  // Same statistics as createUtteranceSimilarity(corpus): the FAQ questions and the pairs' text.
+  const analyzer = createTextAnalyzer();
+  const statistics = countPairTermStatistics(corpus.map((text) => analyzer.analyze(text)));
+  const prepare = (text: string) => weighPairText(pairText(text, analyzer.analyze(text)), statistics);
+  const features = new Map(dev.map((pair) => [pair, pairFeatures(prepare(pair.left), prepare(pair.right))]));
+  const fit = (train: Pair[], test: Pair[]) => {
+    const weights = fitLogistic(train.map((pair) => features.get(pair)!), train.map((pair) => pair.label));
+    const scores = test.map((pair) => pairLogit(features.get(pair)!, weights));
+    return { features: PAIR_FEATURES, ...weights, held_out_auc: round(rocAuc(scores, test.map((pair) => pair.label))) };
+  };
+  report.fit_even = fit(half(0), half(1));
+  report.fit_odd = fit(half(1), half(0));
+}
 if (test) {
   const devThreshold = (similarity_: UtteranceSimilarity) =>
     bestThresholdF1(dev.map((pair) => similarity_(pair.left, pair.right)), dev.map((pair) => pair.label)).threshold;
@@ -91,6 +121,7 @@ if (test) {
     floor_jaccard: score(test, jaccard, devThreshold(jaccard)),
     idf_jaccard: score(test, similarity, devThreshold(similarity)),
     idf_jaccard_exclusive_products: score(test, withProducts, devThreshold(withProducts)),
+    pair_score: score(test, pairScore, devThreshold(pairScore)),
   };
 }
 report.ms = Math.round(performance.now() - started);

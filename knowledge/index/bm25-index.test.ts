@@ -46,11 +46,27 @@ describe('createBm25Index on the demo knowledge base', () => {
     expect(index.search('', 5)).toEqual([]);
   });
 
-  it('returns at most `limit` hits, best first', () => {
-    const hits = index.search('外卖', 3);
+  it('returns at most `limit` hits, best first by BM25 score without re-ranking', () => {
+    const plain = createBm25Index({ rerank: false });
+    for (const entry of demoEntries()) plain.add(entry);
+    const hits = plain.search('外卖', 3);
     expect(hits).toHaveLength(3);
     expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
     expect(hits[1]!.score).toBeGreaterThanOrEqual(hits[2]!.score);
+    expect(index.search('外卖', 3)).toHaveLength(3);
+  });
+
+  // Golden-set paraphrases (demo/milk-tea-golden.tsv) whose best BM25 match is a neighbouring
+  // entry; the question-pair score puts the right one first.
+  it.each([
+    ['积分可以抵现金吗', 'points'],
+    ['怎么加入你们的会员', 'membership'],
+    ['退的钱啥时候能回到我卡上', 'refund-progress'],
+  ])('re-ranks "%s" to %s by the question-pair score', (query, id) => {
+    const plain = createBm25Index({ rerank: false });
+    for (const entry of demoEntries()) plain.add(entry);
+    expect(plain.search(query, 5)[0]?.entry.id).not.toBe(id);
+    expect(index.search(query, 5)[0]?.entry.id).toBe(id);
   });
 });
 
@@ -60,6 +76,27 @@ describe('createBm25Index scoring', () => {
     index.add(faq('many', '发票怎么开', '在订单页开发票。', ['电子发票', '发票抬头', '增值税发票', '发票邮箱']));
     index.add(faq('one', '会员积分怎么兑换', '在积分商城兑换。'));
     expect(index.search('积分兑换', 2)[0]?.entry.id).toBe('one');
+  });
+
+  it('re-ranks only entries with questions; the others keep their places', () => {
+    const entries = [
+      faq('fee', '外卖配送费怎么算', '满20元免配送费。'),
+      faq('range', '外卖送多远', '3公里内配送。'),
+      faq('time', '外卖多久能送到', '30分钟左右。'),
+      faq('doc', '', '外卖配送说明：配送费3元，3公里内配送，满20元免配送费。'),
+    ];
+    const plain = createBm25Index({ rerank: false });
+    const reranked = createBm25Index();
+    for (const entry of entries) {
+      plain.add(entry);
+      reranked.add(entry);
+    }
+    for (const query of ['外卖配送费多少', '送外卖要多长时间', '能送多远']) {
+      const before = plain.search(query, 4).map((hit) => hit.entry.id);
+      const after = reranked.search(query, 4).map((hit) => hit.entry.id);
+      expect(after.indexOf('doc')).toBe(before.indexOf('doc'));
+      expect([...after].sort()).toEqual([...before].sort());
+    }
   });
 
   it('finds answer-only entries by their text', () => {
