@@ -39,19 +39,17 @@ export async function persistInbound(db: Database, input: PersistInboundInput): 
   return stored!;
 }
 
+/** The inbound messages of conversation `conversationId` (a placeholder) not yet through the pipeline. */
+const pendingInboundOf = () =>
+  and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.direction, 'inbound'), eq(messages.processingStatus, 'received'));
+
 /** Inbound messages of a conversation not yet through the pipeline, oldest first. */
 export async function pendingInbound(db: Database, conversationId: string): Promise<MessageRow[]> {
   const query = preparedQuery(db, 'kefu_pending_inbound', (base, name) =>
     base
       .select()
       .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, sql.placeholder('conversationId')),
-          eq(messages.direction, 'inbound'),
-          eq(messages.processingStatus, 'received'),
-        ),
-      )
+      .where(pendingInboundOf())
       .orderBy(asc(messages.sequence))
       .prepare(name),
   );
@@ -73,13 +71,7 @@ export async function nextPendingInbound(
       .select({ message: messages, conversation: conversations })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(
-        and(
-          eq(messages.conversationId, sql.placeholder('conversationId')),
-          eq(messages.direction, 'inbound'),
-          eq(messages.processingStatus, 'received'),
-        ),
-      )
+      .where(pendingInboundOf())
       .orderBy(asc(messages.sequence))
       .limit(1)
       .prepare(name),
