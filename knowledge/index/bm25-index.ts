@@ -15,10 +15,10 @@ import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
 import { interrogativeWords } from '../text/stopwords.ts';
 import { createHomophoneTable } from '../text/homophones.ts';
 import { createTextAnalyzer, type AnalyzedText, type TextAnalyzer } from '../text/tokenizer.ts';
-import { normalizeText } from '../text/normalize.ts';
-import { DEFAULT_PAIR_WEIGHTS, isNegated, pairFeatures, pairIdf, pairLogit, wordInformation, type PairQuery, type PairSide, type PairWeights } from '../text/pair-score.ts';
+import { DEFAULT_PAIR_WEIGHTS, pairFeatures, pairIdf, pairLogit, type PairWeights } from '../text/pair-score.ts';
 import { bodyOf, questionsOf, type KnowledgeIndex } from './knowledge-index.ts';
 import { accumulate, addToPosting, entersTop, insertTop, type Posting } from './bm25-scoring.ts';
+import { messageSide, questionPairOf, questionSide, type QuestionPair } from './question-pairs.ts';
 
 /** BM25 saturation (`k1`) and length normalisation (`b`) of one field. */
 export interface FieldParameters {
@@ -81,15 +81,6 @@ interface TermSpace {
   postings: Map<string, Posting>;
   totalLength: number;
   liveUnits: number;
-}
-
-/** A question unit as re-ranking reads it (`text/pair-score.ts`). */
-interface QuestionPair {
-  compact: string;
-  /** Distinct words joined by spaces (analyzer words hold none): one string, not one per word. */
-  words: string;
-  wordPostings: Array<Posting | undefined>;
-  units: Posting[];
 }
 
 interface Slot {
@@ -170,34 +161,13 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
         addToPosting(posting, unit, tf);
       }
     }
-    if (rerank && field === QUESTION) unitPairs[unit] = questionPair(text, analyzed);
+    if (rerank && field === QUESTION) unitPairs[unit] = questionPairOf(text, analyzed, questionPostings);
     return unit;
   };
 
   /** The question-space postings by family (words, bigrams, characters); undefined when weighted 0. */
   const questionPostings = (lengthSlot: number) =>
     spaces.find((termSpace) => termSpace.field === QUESTION && termSpace.lengthSlot === lengthSlot)?.postings;
-
-  /** What re-ranking needs of a question unit: its terms' postings, whose live counts give the idf. */
-  const questionPair = (text: string, analyzed: AnalyzedText): QuestionPair => {
-    const words = [...new Set(analyzed.words)];
-    const wordPostings = questionPostings(0);
-    const units: Posting[] = [];
-    for (const [lengthSlot, terms] of [[2, analyzed.characters], [1, analyzed.grams]] as const) {
-      const postings = questionPostings(lengthSlot);
-      if (!postings) continue;
-      for (const term of new Set(terms)) {
-        const posting = postings.get(term);
-        if (posting) units.push(posting);
-      }
-    }
-    return {
-      compact: normalizeText(text).replaceAll(' ', ''),
-      words: words.join(' '),
-      wordPostings: words.map((word) => wordPostings?.get(word)),
-      units,
-    };
-  };
 
   const killUnit = (unit: number, text: string) => {
     unitAlive[unit] = false;
@@ -267,26 +237,12 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
     if (places.length < 2) return hits;
     const documents = spacesOf(QUESTION)[0]?.liveUnits ?? 0;
     const idf = (posting: Posting | undefined) => pairIdf(documents, posting?.live ?? 0);
-    const queryPair = queryPairOf(query, analyzed, idf);
+    const queryPair = messageSide(query, analyzed, idf, questionPostings);
     const scored = places.map((place, position) => {
       const hit = hits[place] as RetrievalHit;
       let best = -Infinity;
       for (const unit of questionUnits[position] as number[]) {
-        const stored = unitPairs[unit] as QuestionPair;
-        const words = stored.words === '' ? [] : stored.words.split(' ');
-        const unitIdf = stored.units.map(idf);
-        let unitTotal = 0;
-        for (const weight of unitIdf) unitTotal += weight;
-        const side: PairSide = {
-          compact: stored.compact,
-          negated: isNegated(stored.compact),
-          words,
-          wordIdf: stored.wordPostings.map(idf),
-          wordInformation: words.map(wordInformation),
-          units: stored.units,
-          unitIdf,
-          unitTotal,
-        };
+        const side = questionSide(unitPairs[unit] as QuestionPair, idf);
         best = Math.max(best, pairLogit(pairFeatures(queryPair, side), settings.weights));
       }
       return { hit, place, score: best + (settings.lexicalWeight * hit.score) / top };
@@ -297,38 +253,6 @@ export function createBm25Index(options: Bm25Options = {}): KnowledgeIndex {
       reordered[place] = (scored[position] as { hit: RetrievalHit }).hit;
     });
     return reordered;
-  };
-
-  /** The message as a pair side: its terms keyed by their postings (a term unknown to the index by itself). */
-  const queryPairOf = (query: string, analyzed: AnalyzedText, idf: (posting: Posting | undefined) => number): PairQuery => {
-    const compact = normalizeText(query).replaceAll(' ', '');
-    const words = [...new Set(analyzed.words)];
-    const wordPostings = questionPostings(0);
-    const units: unknown[] = [];
-    const unitIdf: number[] = [];
-    let unitTotal = 0;
-    for (const [lengthSlot, terms] of [[2, analyzed.characters], [1, analyzed.grams]] as const) {
-      const postings = questionPostings(lengthSlot);
-      if (!postings) continue;
-      for (const term of new Set(terms)) {
-        const posting = postings.get(term);
-        const weight = idf(posting);
-        units.push(posting ?? `${lengthSlot}${term}`);
-        unitIdf.push(weight);
-        unitTotal += weight;
-      }
-    }
-    return {
-      compact,
-      negated: isNegated(compact),
-      words,
-      wordIdf: words.map((word) => idf(wordPostings?.get(word))),
-      wordInformation: words.map(wordInformation),
-      units,
-      unitIdf,
-      unitTotal,
-      unitSet: new Set(units),
-    };
   };
 
   const index: KnowledgeIndex = {
