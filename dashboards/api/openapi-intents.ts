@@ -1,17 +1,10 @@
 /**
  * The intents part of the OpenAPI document (`openapi.ts` merges it): the workspace's own intents
- * and the built-in ones they are layered over. The few helpers repeat those of `openapi.ts` so the
- * files can change independently.
+ * and the built-in ones they are layered over. Its builders are `openapi-helpers.ts`.
  */
 import { maximumWorkspaceIntentExamples, maximumWorkspaceIntents } from '../../knowledge/intents/intent-rules.ts';
+import { error, json, object, ok, ref, type Schema } from './openapi-helpers.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const error = (description: string) => ({ description, content: json(ref('Error')) });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
 const texts = (description: string): Schema => ({ type: 'array', items: { type: 'string', minLength: 1 }, description });
 
 const intentProperties: Record<string, Schema> = {

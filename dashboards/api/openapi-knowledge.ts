@@ -1,19 +1,10 @@
 /**
  * The knowledge part of the OpenAPI document (`openapi.ts` merges it): knowledge bases, versions,
  * entries, the draft, publish, rollback, import, golden sets and golden runs (of a version or of
- * the draft). The few helpers repeat those of `openapi.ts` so the two files can change independently.
+ * the draft). Its builders are `openapi-helpers.ts`.
  */
+import { array, body, error, json, nullable, object, ok, ref, type Schema } from './openapi-helpers.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const error = (description: string) => ({ description, content: json(ref('Error')) });
-const body = (schema: Schema) => ({ required: true, content: json(schema) });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
-const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
-const array = (items: Schema): Schema => ({ type: 'array', items });
 const uuid = { type: 'string', format: 'uuid' };
 const dateTime = { type: 'string', format: 'date-time' };
 

@@ -1,17 +1,11 @@
 /**
  * The lexicon part of the OpenAPI document (`openapi.ts` merges it): the workspace's own words and
- * synonyms used by retrieval, and the golden runs a change starts (`GoldenRun` of the knowledge part). The few helpers repeat those of `openapi.ts` so the files can
- * change independently.
+ * synonyms used by retrieval, and the golden runs a change starts (`GoldenRun` of the knowledge
+ * part). Its builders are `openapi-helpers.ts`.
  */
 import { maximumLexiconItems, maximumLexiconWordLength } from '../../knowledge/lexicon/lexicon-rules.ts';
+import { error, json, object, ok, ref, type Schema } from './openapi-helpers.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const error = (description: string) => ({ description, content: json(ref('Error')) });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
 
 const term = { type: 'string', minLength: 1, maxLength: maximumLexiconWordLength };
 const words: Schema = {

@@ -5,20 +5,8 @@
 import { intentPaths, intentSchemas } from './openapi-intents.ts';
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 import { lexiconPaths, lexiconSchemas } from './openapi-lexicon.ts';
+import { body, error, nullable, object, ok, ref, type Schema } from './openapi-helpers.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const error = (description: string) => ({ description, content: json(ref('Error')) });
-const body = (schema: Schema) => ({ required: true, content: json(schema) });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  required,
-});
-const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
 
 const authErrors = {
   '401': error('No valid session (`unauthorized`, `invalid_session`).'),
