@@ -74,7 +74,10 @@ export function appendResults(file: string, output: IngressReport, profileText?:
     `Commit \`${output.commit}\` · machine \`${output.machine.name}\`, ${output.machine.cores} cores (\`nproc\` = ${output.machine.nproc}), ` +
       `load average at start ${output.machine.loadAverageAtStart.join(' / ')} (shared, noisy) · Node ${output.machine.node} · run took ${output.elapsedS} s.`,
     '',
-    `Load: autocannon, ${output.settings.connections} keep-alive connections${output.settings.rate ? `, **fixed arrival rate ${output.settings.rate} req/s** for every target (latency at a sustained load below capacity; req/s ratios are then meaningless)` : ' as fast as each target answers'}, ${output.settings.warmupS} s warm-up + ${output.settings.durationS} s measured per run, ` +
+    (output.settings.rate
+      ? `Load: open loop (\`open-loop.ts\`), **Poisson arrivals at ${output.settings.rate} req/s** for every target (the same seeded schedule; latency counted from each request's scheduled arrival, so waiting for a connection counts; req/s ratios are then meaningless), up to ${output.settings.connections} keep-alive connections, warm-up at the same rate, `
+      : `Load: autocannon, ${output.settings.connections} keep-alive connections as fast as each target answers, `) +
+      `${output.settings.warmupS} s warm-up + ${output.settings.durationS} s measured per run, ` +
       `${output.settings.rounds} runs per target interleaved (rotating order); medians below. Every request is a distinct WeChat-exact safe-mode ` +
       `callback (signed, AES-encrypted, own MsgId and OpenID, built at the start of the round with the sandbox's \`buildCallback\`, pool of ${output.settings.poolSize}); ` +
       'all targets get the same callbacks in a round. Every answer is checked as WeChat reads it (`success`/empty, or an encrypted reply that must verify and decrypt).',

@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KefuHarness, webhookPath, type KefuChild, type KefuCounters, type KefuMode, type KefuTopology, type KefuVariant } from './kefu-target.ts';
 import { checkAnswer, PayloadCursor, runLoad, type Checks, type LoadResult } from './load.ts';
+import { runOpenLoad } from './open-loop.ts';
 import { processCpuMs, totalCpuMs } from './cpu.ts';
 import { nproc, shortCommit, startServer, type ServerChild } from './server-child.ts';
 import { generatePayloads, type Payload } from './payloads.ts';
@@ -42,7 +43,10 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
-    /** A fixed arrival rate (req/s) for every target instead of as fast as each answers: latency at a sustained load. */
+    /**
+     * A fixed arrival rate (req/s) for every target instead of as fast as each answers: latency at a
+     * sustained load. Open loop with Poisson arrivals (`open-loop.ts`), warm-up at the same rate.
+     */
     rate: { type: 'string' },
     modes: { type: 'string', default: 'embedded,production' },
     rounds: { type: 'string', default: '3' },
@@ -138,7 +142,13 @@ async function measure(
   const cursor = new PayloadCursor(pool);
   const started = performance.now();
   const flight = await preflight(url, cursor);
-  const warm = await runLoad({ baseUrl: url, path: webhookPath, cursor, connections: settings.connections, durationS: settings.warmupS });
+  // At a fixed rate the warm-up keeps that rate too: a flat-out warm-up would leave the pipeline a
+  // backlog that it works off during the measured run, charging its CPU to the measured requests.
+  const load = (durationS: number, seed: number) =>
+    settings.rate
+      ? runOpenLoad({ baseUrl: url, path: webhookPath, cursor, connections: settings.connections, durationS, rate: settings.rate, seed })
+      : runLoad({ baseUrl: url, path: webhookPath, cursor, connections: settings.connections, durationS });
+  const warm = await load(settings.warmupS, 1);
   const support = kefu ? await kefu.supportPids() : { postgres: [] };
   const before = {
     server: processCpuMs(serverPid) ?? 0,
@@ -147,7 +157,7 @@ async function measure(
     redis: support.redis ? (processCpuMs(support.redis) ?? 0) : 0,
     loadGenerator: process.cpuUsage(),
   };
-  const result = await runLoad({ baseUrl: url, path: webhookPath, cursor, connections: settings.connections, durationS: settings.durationS, rate: settings.rate });
+  const result = await load(settings.durationS, 2);
   const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests)) * 100) / 100;
   const loadGeneratorUsage = process.cpuUsage(before.loadGenerator);
   const measurement: Measurement = {
