@@ -59,11 +59,12 @@ export function createJobStore(db: Database, queue: string) {
     },
 
     /**
-     * Atomically take the oldest due job — waiting and due, or active with an expired lease (its
-     * worker died) — count the attempt and lease it for `leaseMs`. SKIP LOCKED lets concurrent
-     * workers on PostgreSQL take different rows instead of queueing behind one another.
+     * Atomically take up to `limit` of the oldest due jobs — waiting and due, or active with an
+     * expired lease (their worker died) — count the attempt and lease them for `leaseMs`; oldest
+     * first. Fewer than `limit` means nothing else is due. SKIP LOCKED lets concurrent workers on
+     * PostgreSQL take different rows instead of queueing behind one another.
      */
-    async claim(leaseMs: number): Promise<JobRow | undefined> {
+    async claim(leaseMs: number, limit = 1): Promise<JobRow[]> {
       const due = db
         .select({ id: jobs.id })
         .from(jobs)
@@ -77,9 +78,9 @@ export function createJobStore(db: Database, queue: string) {
           ),
         )
         .orderBy(asc(jobs.runAt), asc(jobs.id))
-        .limit(1)
+        .limit(Math.max(1, limit))
         .for('update', { skipLocked: true });
-      const [row] = await db
+      const rows = await db
         .update(jobs)
         .set({
           status: 'active',
@@ -89,7 +90,8 @@ export function createJobStore(db: Database, queue: string) {
         })
         .where(inArray(jobs.id, due))
         .returning();
-      return row;
+      // UPDATE … RETURNING keeps no order; run them oldest first.
+      return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
     },
 
     /** Keep a running job's lease alive; false when it was lost. */

@@ -6,9 +6,10 @@
  *   job whose lease expired (its process died) is claimed again, counting as an attempt. A job
  *   whose lease expired on its last attempt fails with `StalledJobError`.
  * - Completed jobs are deleted at once; failed ones stay (`status = 'failed'`, `last_error`).
- * - Workers poll every `pollIntervalMs` (other processes' jobs, expired leases) and are also
- *   woken at once by `add` in this process, by a finishing job, and when an in-process delay or
- *   retry back-off comes due.
+ * - Workers are woken at once by `add` in this process and when an in-process delay or retry
+ *   back-off comes due; a worker whose last claim found a job claims again as soon as it has a
+ *   free slot. Otherwise it polls every `pollIntervalMs` (other processes' jobs, expired leases,
+ *   delays that outlived a restart): an empty claim is a statement, ~1 ms of CPU on PGlite.
  * Delivery is at-least-once: a handler whose lease was lost may run twice.
  */
 import { EventEmitter } from 'node:events';
@@ -23,7 +24,11 @@ import { consoleQueueLogger, type QueueLogger } from './queue-logger.ts';
 /** Options of `createDatabaseQueueFactory`. */
 export interface DatabaseQueueFactoryOptions {
   db: Database;
-  /** How often idle workers look for due jobs; default 100 ms. */
+  /**
+   * How often an idle worker looks for jobs it was not woken for (added by another process,
+   * leases that expired, delays that outlived a restart); default 1000 ms. Jobs added in this
+   * process wake the workers at once whatever this is.
+   */
   pollIntervalMs?: number;
   /** How long a claimed job stays reserved without a renewal; default 30 s. */
   leaseMs?: number;
@@ -73,7 +78,7 @@ export function createDatabaseQueueFactory(options: DatabaseQueueFactoryOptions)
 }
 
 function createDatabaseQueue(name: string, options: DatabaseQueueFactoryOptions): Queue {
-  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 30_000;
   const logger = options.logger ?? consoleQueueLogger;
   const store = createJobStore(options.db, name);
