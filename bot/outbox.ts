@@ -13,14 +13,7 @@ import type { Lock } from './ports/lock.ts';
 import { RetryLaterError, type JobHandler } from './ports/queue.ts';
 import type { Database } from './storage/database.ts';
 import { conversationById, type ConversationRow } from './storage/inbound-repository.ts';
-import {
-  claimForSending,
-  markFailed,
-  markRetrying,
-  markSent,
-  replyWindowUsage,
-  undeliveredOutbound,
-} from './storage/outbox-repository.ts';
+import { claimWithinWindow, markFailed, markRetrying, markSent, undeliveredOutbound } from './storage/outbox-repository.ts';
 
 export interface OutboxDependencies {
   db: Database;
@@ -56,25 +49,27 @@ export function createConversationDelivery(deps: OutboxDependencies): Conversati
           await markFailed(deps.db, message.id, 'channel_not_configured');
           continue;
         }
-        const window = entry.adapter.replyWindow;
         const platformUserId = message.platformUserId ?? '';
-        if (window) {
-          const usage = await replyWindowUsage(deps.db, conversationId, platformUserId);
-          const closed = !usage.lastInboundAt || now() - usage.lastInboundAt.getTime() > window.durationMs;
-          if (closed || usage.apiSendsSince >= window.maxMessages) {
-            const reason = closed ? 'reply_window_closed' : 'reply_count_exceeded';
-            await markFailed(deps.db, message.id, reason);
-            deps.metrics.deliveries.inc({ via: 'api', outcome: reason });
-            deps.log.warn({ messageId: message.id, reason }, 'reply not sent: outside the platform window');
-            continue;
-          }
-        }
         const minute = Math.floor(now() / 60_000);
         const used = await deps.cache.increment(`rate:${entry.adapter.accountId}:${minute}`, 61_000);
         if (used > entry.sendsPerMinute) {
           throw new RetryLaterError(throttledDelayMs(used, entry.sendsPerMinute, now()), 'account send rate limit');
         }
-        if (!(await claimForSending(deps.db, message.id))) continue;
+        // The window check and the claim are one statement; a refusal is recorded on the message.
+        // (A refused message has used one of the minute's sends; refusals are rare.)
+        const claim = await claimWithinWindow(deps.db, {
+          messageId: message.id,
+          conversationId,
+          platformUserId,
+          window: entry.adapter.replyWindow,
+          now: now(),
+        });
+        if (claim.refused) {
+          deps.metrics.deliveries.inc({ via: 'api', outcome: claim.refused });
+          deps.log.warn({ messageId: message.id, reason: claim.refused }, 'reply not sent: outside the platform window');
+          continue;
+        }
+        if (!claim.claimed) continue;
         try {
           const result = await entry.adapter.postMessage(
             { platformThreadId: conversation?.platformThreadId ?? platformUserId, platformUserId },

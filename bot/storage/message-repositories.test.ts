@@ -8,7 +8,7 @@ import type { InboundMessage } from '../model.ts';
 import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
 import type { DatabaseHandle } from './database.ts';
 import { pendingInbound, persistInbound } from './inbound-repository.ts';
-import { claimForSending, claimPassiveReply, completeInbound, replyWindowUsage, undeliveredOutbound } from './outbox-repository.ts';
+import { claimPassiveReply, claimWithinWindow, completeInbound, markSent, undeliveredOutbound } from './outbox-repository.ts';
 import { channelAccounts, contacts, identities, messages, workspaces } from './schema.ts';
 
 let counter = 0;
@@ -100,16 +100,51 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     const [row] = await pendingInbound(database.db, stored.conversationId);
     await completeInbound(database.db, { inbound: row!, replies: [{ parts: [{ type: 'text', text: 'x' }] }], outcome: 'processed' });
     const [reply] = await undeliveredOutbound(database.db, stored.conversationId);
-    const [passive, api] = await Promise.all([claimPassiveReply(database.db, row!.id), claimForSending(database.db, reply!.id)]);
-    expect(Number(passive !== undefined) + Number(api)).toBe(1);
+    const [passive, api] = await Promise.all([
+      claimPassiveReply(database.db, row!.id),
+      claimWithinWindow(database.db, { messageId: reply!.id, conversationId: stored.conversationId, platformUserId: 'claim-user', now: Date.now() }),
+    ]);
+    expect(Number(passive !== undefined) + Number(api.claimed)).toBe(1);
     expect(await claimPassiveReply(database.db, row!.id)).toBeUndefined();
   });
 
-  test('reply window usage counts API sends since the customer last wrote', async () => {
+  test('the API claim honours the reply window: sends per customer message, the window closing, and leaves another sender\'s reply alone', async () => {
+    const window = { durationMs: 60_000, maxMessages: 2 };
     const stored = await persist(inbound({ platformUserId: 'window-user', platformThreadId: 'window-user' }));
-    const usage = await replyWindowUsage(database.db, stored.conversationId, 'window-user');
-    expect(usage.lastInboundAt).toBeInstanceOf(Date);
-    expect(usage.apiSendsSince).toBe(0);
-    expect((await replyWindowUsage(database.db, stored.conversationId, 'nobody')).lastInboundAt).toBeUndefined();
+    const [row] = await pendingInbound(database.db, stored.conversationId);
+    const text = (t: string) => ({ parts: [{ type: 'text' as const, text: t }] });
+    await completeInbound(database.db, { inbound: row!, replies: [text('1'), text('2'), text('3'), text('4')], outcome: 'processed' });
+    const replies = await undeliveredOutbound(database.db, stored.conversationId);
+    const claim = (messageId: string, now = Date.now()) =>
+      claimWithinWindow(database.db, { messageId, conversationId: stored.conversationId, platformUserId: 'window-user', window, now });
+    const statusOf = async (id: string) => (await database.db.select().from(messages).where(eq(messages.id, id)))[0]!;
+
+    // Two sends fit; each is claimed and then sent.
+    for (const reply of replies.slice(0, 2)) {
+      expect(await claim(reply.id)).toEqual({ claimed: true });
+      await markSent(database.db, reply.id, `p-${reply.id}`);
+    }
+    // The third is refused and recorded as such, not left queued.
+    expect(await claim(replies[2]!.id)).toEqual({ claimed: false, refused: 'reply_count_exceeded' });
+    expect(await statusOf(replies[2]!.id)).toMatchObject({ deliveryStatus: 'failed', deliveryError: 'reply_count_exceeded', deliveryAttempts: 0 });
+    // An hour later the window has closed.
+    expect(await claim(replies[3]!.id, Date.now() + 3_600_000)).toEqual({ claimed: false, refused: 'reply_window_closed' });
+    expect(await statusOf(replies[3]!.id)).toMatchObject({ deliveryStatus: 'failed', deliveryError: 'reply_window_closed' });
+    // A reply already sent by someone else is neither claimed nor marked failed.
+    expect(await claim(replies[0]!.id, Date.now() + 3_600_000)).toEqual({ claimed: false });
+    expect(await statusOf(replies[0]!.id)).toMatchObject({ deliveryStatus: 'sent' });
+  });
+
+  test('without a window the API claim is a plain claim; a customer who never wrote has no window', async () => {
+    const stored = await persist(inbound({ platformUserId: 'plain-user', platformThreadId: 'plain-user' }));
+    const [row] = await pendingInbound(database.db, stored.conversationId);
+    await completeInbound(database.db, { inbound: row!, replies: [{ parts: [{ type: 'text', text: 'a' }] }, { parts: [{ type: 'text', text: 'b' }] }], outcome: 'processed' });
+    const [first, second] = await undeliveredOutbound(database.db, stored.conversationId);
+    const base = { conversationId: stored.conversationId, now: Date.now() };
+    expect(await claimWithinWindow(database.db, { ...base, messageId: first!.id, platformUserId: 'plain-user' })).toEqual({ claimed: true });
+    expect(await claimWithinWindow(database.db, { ...base, messageId: second!.id, platformUserId: 'nobody', window: { durationMs: 60_000, maxMessages: 5 } })).toEqual({
+      claimed: false,
+      refused: 'reply_window_closed',
+    });
   });
 });

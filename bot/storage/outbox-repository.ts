@@ -140,18 +140,70 @@ export async function undeliveredOutbound(db: Database, conversationId: string):
   return query.execute({ conversationId });
 }
 
-/** Claim one outbound message for an API send (a crashed `sending` may be reclaimed). */
-export async function claimForSending(db: Database, messageId: string): Promise<boolean> {
-  const query = preparedQuery(db, 'kefu_claim_for_sending', (base, name) =>
-    base
-      .update(messages)
-      .set({ deliveryStatus: 'sending', deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
-      .where(and(eq(messages.id, sql.placeholder('messageId')), inArray(messages.deliveryStatus, ['queued', 'sending'])))
-      .returning({ id: messages.id })
-      .prepare(name),
+/** A platform's reply window as the claim checks it. */
+export interface ReplyWindowLimit {
+  durationMs: number;
+  maxMessages: number;
+}
+
+// One statement: the customer's last message time, the API sends since, and — when the window is
+// open — the claim, or — when it is closed or used up — the refusal recorded on the message. Only
+// a message still queued or sending is touched, so a reply another sender took is left alone.
+const claimWithinWindowStatement: SqlStatement = {
+  name: 'kefu_claim_within_window',
+  text: `with last_in as (
+      select max(created_at) as at from messages
+      where conversation_id = $2 and direction = 'inbound' and platform_user_id = $3
+    ),
+    usage as (
+      select last_in.at, (select count(*) from messages m
+          where m.conversation_id = $2 and m.direction = 'outbound' and m.delivery_status = 'sent'
+            and m.delivery_via = 'api' and m.sent_at >= last_in.at) as sends
+      from last_in
+    ),
+    verdict as (
+      select case
+          when $4::float8 is null then null
+          when at is null or at < $6::timestamptz - $4::float8 * interval '1 millisecond' then 'reply_window_closed'
+          when sends >= $5::int then 'reply_count_exceeded'
+        end as refusal
+      from usage
+    ),
+    claimed as (
+      update messages set delivery_status = 'sending', delivery_attempts = delivery_attempts + 1
+      where id = $1 and delivery_status in ('queued', 'sending') and (select refusal from verdict) is null
+      returning id
+    ),
+    refused as (
+      update messages set delivery_status = 'failed', delivery_error = (select refusal from verdict)
+      where id = $1 and delivery_status in ('queued', 'sending') and (select refusal from verdict) is not null
+      returning delivery_error
+    )
+    select exists (select 1 from claimed) as claimed, (select delivery_error from refused) as refused`,
+};
+
+/**
+ * Claim an outbound message for an API send if the platform's reply window allows it, in one
+ * statement. `claimed` — send it; `refused` — the window is closed or used up, and the message is
+ * now `failed` with that reason; neither — another sender has it. Without `window` it is a plain
+ * claim. `now` is the caller's clock (the window is measured from it, as the platform does).
+ */
+export async function claimWithinWindow(
+  db: Database,
+  input: { messageId: string; conversationId: string; platformUserId: string; window?: ReplyWindowLimit; now: number },
+): Promise<{ claimed: boolean; refused?: 'reply_window_closed' | 'reply_count_exceeded' }> {
+  const [row] = await sqlRunnerOf(db).query<{ claimed: boolean; refused: 'reply_window_closed' | 'reply_count_exceeded' | null }>(
+    claimWithinWindowStatement,
+    [
+      input.messageId,
+      input.conversationId,
+      input.platformUserId,
+      input.window?.durationMs ?? null,
+      input.window?.maxMessages ?? null,
+      new Date(input.now),
+    ],
   );
-  const rows = await query.execute({ messageId });
-  return rows.length > 0;
+  return { claimed: row?.claimed === true, ...(row?.refused ? { refused: row.refused } : {}) };
 }
 
 export async function markSent(db: Database, messageId: string, platformMessageId?: string): Promise<void> {
@@ -179,42 +231,6 @@ export async function markFailed(db: Database, messageId: string, error: string)
 /** Put a claimed message back for a later retry. */
 export async function markRetrying(db: Database, messageId: string, error: string): Promise<void> {
   await db.update(messages).set({ deliveryStatus: 'queued', deliveryError: error }).where(eq(messages.id, messageId));
-}
-
-/**
- * The customer's reply window on a conversation: time of their last message and how many messages
- * the bot sent through the API since then.
- */
-export async function replyWindowUsage(
-  db: Database,
-  conversationId: string,
-  platformUserId: string,
-): Promise<{ lastInboundAt?: Date; apiSendsSince: number }> {
-  // One round trip: the customer's last message time, and the API sends since (none when null).
-  const query = preparedQuery(db, 'kefu_reply_window_usage', (base, name) => {
-    const conversation = sql.placeholder('conversationId');
-    const lastInbound = sql`(select max(${messages.createdAt}) from ${messages} where ${and(
-      eq(messages.conversationId, conversation),
-      eq(messages.direction, 'inbound'),
-      eq(messages.platformUserId, sql.placeholder('platformUserId')),
-    )})`;
-    return base
-      .select({ at: sql<Date | string | null>`${lastInbound}`, n: count() })
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, conversation),
-          eq(messages.direction, 'outbound'),
-          eq(messages.deliveryStatus, 'sent'),
-          eq(messages.deliveryVia, 'api'),
-          gte(messages.sentAt, lastInbound),
-        ),
-      )
-      .prepare(name);
-  });
-  const [row] = await query.execute({ conversationId, platformUserId });
-  if (!row?.at) return { apiSendsSince: 0 };
-  return { lastInboundAt: new Date(row.at), apiSendsSince: Number(row.n) };
 }
 
 /** Conversations with outbound messages created before `before` and not yet delivered (crash recovery). */
