@@ -16,7 +16,7 @@ import { MalformedRequestError, PayloadTooLargeError, SignatureError } from './e
 import type { Metrics } from './metrics.ts';
 import type { ChannelType } from './model.ts';
 import type { Queue } from './ports/queue.ts';
-import type { ReplySignal } from './reply-signal.ts';
+import type { ReplySignal, ReplyWatch } from './reply-signal.ts';
 import { deliverJobName } from './reply-dispatch.ts';
 import type { Database } from './storage/database.ts';
 import { claimPassiveReply, inboundStatus, passiveReplyOf, releasePassiveClaim } from './storage/outbox-repository.ts';
@@ -174,6 +174,16 @@ export async function handleWebhookCall(
  */
 async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, deadline: number, closed?: AbortSignal) {
   const pollMs = deps.passivePollMs ?? 1000;
+  // Listen before the first read, so a hint that lands between a read and the wait is kept.
+  const watch = deps.replySignal.watch(inboundId);
+  try {
+    return await pollPassiveReply(deps, inboundId, deadline, pollMs, watch, closed);
+  } finally {
+    watch.close();
+  }
+}
+
+async function pollPassiveReply(deps: IngressDependencies, inboundId: string, deadline: number, pollMs: number, watch: ReplyWatch, closed?: AbortSignal) {
   for (;;) {
     if (closed?.aborted) return undefined;
     // Status first: replies are committed with the status change, so a processed status seen
@@ -190,6 +200,6 @@ async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, d
     if (status !== 'received') return undefined;
     const left = deadline - Date.now();
     if (left <= 0) return undefined;
-    await deps.replySignal.wait(inboundId, Math.min(left, pollMs), closed);
+    await watch.next(Math.min(left, pollMs), closed);
   }
 }

@@ -17,6 +17,17 @@ export interface ReplySignalBridge {
   subscribe(listener: (inboundId: string) => void): Promise<() => Promise<void>>;
 }
 
+/** Hints about one inbound message, kept from `watch` on (see `ReplySignal.watch`). */
+export interface ReplyWatch {
+  /**
+   * Resolves at once if a hint came since the last call (or since `watch`), else at the next
+   * hint, after `timeoutMs`, or when `abort` fires.
+   */
+  next(timeoutMs: number, abort?: AbortSignal): Promise<void>;
+  /** Stop listening. */
+  close(): void;
+}
+
 export class ReplySignal {
   readonly #emitter = new EventEmitter().setMaxListeners(0);
   readonly #delivered = new Map<string, NodeJS.Timeout>();
@@ -42,21 +53,50 @@ export class ReplySignal {
   }
 
   /**
+   * Listen for hints about `inboundId` from now on. A waiter watches *before* it checks the
+   * database: a hint that arrives between the check and the wait is then kept for the next
+   * `next()`, instead of being missed and costing a whole poll interval (it did for ~1–2 % of
+   * passive replies at 50 req/s: p99 ≈ the 1 s poll). `close()` when done.
+   */
+  watch(inboundId: string): ReplyWatch {
+    let fired = false;
+    let wake: (() => void) | undefined;
+    const listener = () => {
+      fired = true;
+      wake?.();
+    };
+    this.#emitter.on(inboundId, listener);
+    return {
+      next: (timeoutMs, abort) =>
+        new Promise<void>((resolve) => {
+          let timer: NodeJS.Timeout | undefined;
+          const done = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            abort?.removeEventListener('abort', done);
+            fired = false;
+            resolve();
+          };
+          if (fired || abort?.aborted) return done();
+          timer = setTimeout(done, Math.max(0, timeoutMs));
+          wake = done;
+          abort?.addEventListener('abort', done, { once: true });
+        }),
+      close: () => void this.#emitter.off(inboundId, listener),
+    };
+  }
+
+  /**
    * Resolves when `notify(inboundId)` is called, after `timeoutMs`, or when `abort` fires,
    * whichever comes first.
    */
-  wait(inboundId: string, timeoutMs: number, abort?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#emitter.off(inboundId, done);
-        abort?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      this.#emitter.once(inboundId, done);
-      abort?.addEventListener('abort', done, { once: true });
-    });
+  async wait(inboundId: string, timeoutMs: number, abort?: AbortSignal): Promise<void> {
+    const watch = this.watch(inboundId);
+    try {
+      await watch.next(timeoutMs, abort);
+    } finally {
+      watch.close();
+    }
   }
 
   /** Remember for a minute that a passive reply to `inboundId` reached the platform's connection. */
