@@ -40,7 +40,15 @@ describe('loadConfig', () => {
     expect(config.intents).toEqual([{ name: 'vip', workspace: 'shop', examples: ['怎么成为会员'], reply: '扫码即可入会' }]);
   });
 
+  test('an intent entry with disabled: true switches a starter intent off for its workspace', () => {
+    const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], intents: [{ name: 'greeting', disabled: true }] }));
+    expect(config.intents).toEqual([{ name: 'greeting', disabled: true, workspace: 'shop' }]);
+  });
+
   test.each([
+    ['disabling an intent that is no starter intent', { intents: [{ name: 'greting', disabled: true }] }, /intents\[0\]\.name: "greting" is no starter intent; only those can be disabled/],
+    ['a disabled intent with examples', { intents: [{ name: 'greeting', disabled: true, examples: ['x'] }] }, /intents\[0\]: a disabled intent holds only its name/],
+    ['disabled: false', { intents: [{ name: 'greeting', disabled: false }] }, /intents\[0\]\.disabled: only true/],
     ['invalid JSON', '{ nope', /not valid JSON/],
     ['an unknown top-level key', { chanels: [] }, /chanels|Unrecognized/],
     ['a bad channel type', { channels: [{ id: 'x', type: 'wechat', appId: 'a' }] }, /channels\[0\]\.type/],

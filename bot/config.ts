@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { WorkspaceIntentDefinition } from '../knowledge/intents/workspace-intents.ts';
+import { STARTER_INTENTS } from '../knowledge/intents/starter-intents.ts';
+import type { OwnIntentEntry } from '../knowledge/intents/workspace-intents.ts';
 import type { ChannelType } from './model.ts';
 
 export const channelTypes = [
@@ -82,6 +83,24 @@ const configIntentSchema = z
   .strictObject({ workspace: idSchema.optional(), ...intentFields })
   .refine(hasExamplesOrRules, needsExamplesOrRules);
 
+/** A config-file entry switching a starter intent off for a workspace: `{ "name": "greeting", "disabled": true }`. */
+const configDisabledIntentSchema = z.strictObject(
+  {
+    workspace: idSchema.optional(),
+    name: z.string(),
+    disabled: z.literal(true, { error: 'only true; to keep the starter intent, leave the entry out' }),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'a disabled intent holds only its name (and workspace)' : undefined) },
+);
+const isDisabledEntry = (item: unknown) => typeof item === 'object' && item !== null && 'disabled' in item;
+/** An entry of `intents[]`: an intent, or a starter intent switched off (told apart by `disabled`). */
+const configIntentEntrySchema = z.unknown().transform((item, ctx) => {
+  const parsed = isDisabledEntry(item) ? configDisabledIntentSchema.safeParse(item) : configIntentSchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 const fileSchema = z.strictObject({
   workspaces: z.array(z.strictObject({ id: idSchema, name: z.string().min(1) })).default([]),
   channels: z.array(channelSchema).default([]),
@@ -89,8 +108,11 @@ const fileSchema = z.strictObject({
   knowledge: z
     .array(z.strictObject({ workspace: idSchema.optional(), file: z.string().min(1), name: z.string().optional() }))
     .default([]),
-  /** Workspaces' own intents, added to (or replacing, by name) the starter set. */
-  intents: z.array(configIntentSchema).default([]),
+  /**
+   * Workspaces' own intents, added to (or replacing, by name) the starter set; an entry
+   * `{ "name": "<starter intent>", "disabled": true }` switches that starter intent off.
+   */
+  intents: z.array(configIntentEntrySchema).default([]),
   /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
   sandbox: z.boolean().default(false),
 });
@@ -114,7 +136,7 @@ export interface KefuConfig {
   channels: ChannelConfig[];
   knowledge: Array<{ workspace: string; file: string; name: string }>;
   /** Workspaces' own intents, each with its workspace resolved. */
-  intents: Array<WorkspaceIntentDefinition & { workspace: string }>;
+  intents: Array<OwnIntentEntry & { workspace: string }>;
   sandbox: boolean;
   /** Where the config came from: a file path, or `demo`. */
   source: string;
@@ -210,12 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   });
   const intentNames = new Set<string>();
+  const starterNames = new Set(STARTER_INTENTS.map((intent) => intent.name));
   file.intents.forEach((intent, index) => {
     const workspace = intent.workspace ?? defaultWorkspaceId;
     if (!known.has(workspace)) throw new ConfigError(`intents[${index}].workspace: unknown workspace "${workspace}"`);
     const key = `${workspace}/${intent.name}`;
     if (intentNames.has(key)) throw new ConfigError(`intents[${index}].name: intent "${intent.name}" is defined twice in workspace "${workspace}"`);
     intentNames.add(key);
+    if ('disabled' in intent && !starterNames.has(intent.name)) {
+      throw new ConfigError(
+        `intents[${index}].name: "${intent.name}" is no starter intent; only those can be disabled (starter intents: ${[...starterNames].join(', ')})`,
+      );
+    }
   });
   if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new ConfigError('LLM_MODEL: required when LLM_BASE_URL is set');
 

@@ -57,6 +57,21 @@ describe('workspace intents', () => {
     expect(merged.map((intent) => intent.name)).toEqual([...STARTER_INTENTS.map((intent) => intent.name).filter((name) => name !== 'greeting'), 'membership']);
   });
 
+  test('the config file can switch a starter intent off for one workspace, reply included', async () => {
+    const configured = createWorkspaceIntents({
+      base: STARTER_INTENTS,
+      baseReplies: STARTER_REPLIES,
+      outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
+      own: [{ name: 'greeting', disabled: true, workspace: 'terse' }],
+    });
+    await expect((await configured.detectorFor('terse')).detect('你好')).resolves.not.toMatchObject({ intent: 'greeting' });
+    expect(await configured.replyFor('terse', 'greeting')).toBeUndefined();
+    expect(configured.inherited('terse').map((intent) => intent.name)).not.toContain('greeting');
+    // Other workspaces keep it.
+    await expect((await configured.detectorFor('other')).detect('你好')).resolves.toMatchObject({ intent: 'greeting' });
+    expect(await configured.replyFor('other', 'greeting')).toBe(STARTER_REPLIES.greeting);
+  });
+
   test('a bare number is no intent of its own (it used to read as goodbye)', async () => {
     for (const text of ['1', '2', '12345']) {
       const prediction = await detect('other', text);

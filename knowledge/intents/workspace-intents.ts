@@ -64,8 +64,11 @@ export interface WorkspaceIntentsOptions {
   baseReplies?: Readonly<Record<string, string>>;
   /** Utterances no intent may claim (train the out-of-scope class). */
   outOfScopeExamples?: readonly string[];
-  /** Workspaces' configured intents, each naming its workspace (as `KefuConfig.intents`). */
-  own?: ReadonlyArray<WorkspaceIntentDefinition & { workspace: string }>;
+  /**
+   * Workspaces' configured intents, each naming its workspace (as `KefuConfig.intents`); a
+   * `disabled` entry switches the starter intent of its name off for that workspace.
+   */
+  own?: ReadonlyArray<OwnIntentEntry & { workspace: string }>;
   /** The intents managed through the API (`createStoredIntentSource(db)`); without it, base and config only. */
   stored?: StoredIntentSource;
   /** How long a workspace's detector is trusted before its stored revision is checked again; default 5 s. */
@@ -167,13 +170,16 @@ export function createWorkspaceIntents(options: WorkspaceIntentsOptions): Worksp
     const reply = baseReplies.get(intent.name);
     return { ...intent, ...(reply !== undefined && { reply }), source: 'starter' };
   });
-  const configured = new Map<string, WorkspaceIntentDefinition[]>();
+  const configured = new Map<string, OwnIntentEntry[]>();
   for (const { workspace, ...intent } of options.own ?? []) configured.set(workspace, [...(configured.get(workspace) ?? []), intent]);
 
   /** The inherited layers of a workspace: definitions (starter ← config) and their replies. */
   const inheritedOf = (workspaceId: string) => {
     const own = configured.get(workspaceId) ?? [];
-    const intents = mergeLayer<InheritedIntent>(starterIntents, own.map((intent) => ({ ...intent, source: 'config' })));
+    const intents = mergeLayer<InheritedIntent>(
+      starterIntents,
+      own.map((entry) => (isDisabledIntent(entry) ? entry : { ...entry, source: 'config' as const })),
+    );
     return { intents, replies: withReplies(baseReplies, own) };
   };
   /** The intents to train for a workspace with `own` as its API list, and their replies. */
