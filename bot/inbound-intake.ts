@@ -28,7 +28,7 @@ export interface InboundIntakeOptions {
   processQueue: Queue;
   /** Largest batch; default 64. */
   maxBatch?: number;
-  /** Longest wait of a batch's first message before it is written (ms); default 2. */
+  /** Longest wait of a batch's first message before it is written (ms); default 0: the end of the event-loop turn it arrived in. */
   maxWaitMs?: number;
   /**
    * Batches written at the same time, each lane for its own share of the conversations (by

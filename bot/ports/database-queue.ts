@@ -87,9 +87,14 @@ function createDatabaseQueue(name: string, options: DatabaseQueueFactoryOptions)
   const timers = new Set<NodeJS.Timeout>();
   let worker: DatabaseWorker | undefined;
 
-  /** Wake this process's workers of this queue now, or once `delayMs` has passed. */
+  /**
+   * Wake this process's workers of this queue once `delayMs` has passed, or — for a job due now —
+   * in the next turn of the event loop: the caller's own continuation runs first. A webhook that
+   * queued a job thus writes its acknowledgement before the worker's claim takes the (single,
+   * synchronous) PGlite connection; waking at once cost every acknowledgement one statement.
+   */
   const wakeWorkers = (delayMs = 0) => {
-    if (delayMs <= 0) return void channel.emit(name);
+    if (delayMs <= 0) return void setImmediate(() => channel.emit(name));
     const timer = setTimeout(() => {
       timers.delete(timer);
       channel.emit(name);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { Queue as BullQueue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { createTestDatabase, postgresAvailable, redisAvailable, redisUrl } from '../../test/support/services.ts';
 import type { Database, DatabaseHandle } from '../storage/database.ts';
 import { jobs } from '../storage/schema.ts';
@@ -10,6 +11,8 @@ import { createBullmqQueueFactory } from './bullmq-queue.ts';
 import { createDatabaseQueueFactory, StalledJobError } from './database-queue.ts';
 import { describeQueueContract, type QueueHarness } from './queue.contract.ts';
 import type { Job, JobData, QueueFactory } from './queue.ts';
+
+const originalQuery = PGlite.prototype.query;
 
 // One database per driver for the whole file, opened on first use; tests use their own queue names.
 const handles = new Map<'pglite' | 'postgres', Promise<DatabaseHandle>>();
@@ -109,6 +112,30 @@ describe('database queue (PGlite): leases and kept rows', () => {
     await queues[0]!.add('long', {});
     await sleep(850); // without renewals the lease would have run out after 200 ms
     expect(runs).toBe(1);
+  });
+
+  test('a worker claims a newly added job only after the adder has carried on (a webhook acknowledges first)', async () => {
+    const { db } = await testDatabase('pglite');
+    const factory = createDatabaseQueueFactory({ db, pollIntervalMs: 60_000 });
+    onTestFinished(() => factory.close());
+    const queue = factory.create(queueName());
+    const ran = new Promise<void>((resolve) => void queue.process(async () => resolve()));
+    await sleep(50); // the start-up claim, which finds nothing
+    const order: string[] = [];
+    const query = vi.spyOn(PGlite.prototype, 'query');
+    query.mockImplementation(function (this: PGlite, ...args: Parameters<PGlite['query']>) {
+      if (/^update "jobs"/.test(String(args[0]))) order.push('claim');
+      return originalQuery.apply(this, args);
+    } as PGlite['query']);
+    onTestFinished(() => query.mockRestore());
+    await queue.add('job', {});
+    order.push('adder carried on');
+    // Everything the adder does without waiting for I/O (answering the webhook) comes first.
+    await Promise.resolve();
+    await Promise.resolve();
+    order.push('adder done');
+    await ran;
+    expect(order).toEqual(['adder carried on', 'adder done', 'claim']);
   });
 
   test('a job whose lease expired on its last attempt fails with StalledJobError', async () => {

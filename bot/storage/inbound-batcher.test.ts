@@ -26,6 +26,22 @@ describe('createBatcher', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
+  test('by default an item that finds the batcher idle is written at the end of its event-loop turn, not after a timer', async () => {
+    const batches: number[][] = [];
+    const batcher = createBatcher<number, number>({
+      run: async (items) => {
+        batches.push([...items]);
+        return [...items];
+      },
+    });
+    // Two items of one turn (say, one webhook's two messages) share the batch.
+    const results = [batcher.submit(1), batcher.submit(2)];
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1, 2]]);
+    expect(await Promise.all(results)).toEqual([1, 2]);
+  });
+
   test('a full batch is written at once; items arriving during a write form the next batch, in order', async () => {
     const batches: number[][] = [];
     const gate = deferred();

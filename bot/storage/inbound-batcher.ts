@@ -1,8 +1,10 @@
 /**
  * Group commit: concurrent callers' items are collected and written by one `run` call. A batch is
- * flushed when it holds `maxItems`, or `maxWaitMs` after its first item, whichever comes first;
- * at most one batch is written at a time, and items that arrived while one was being written go
- * in the next, flushed as soon as the previous one finished. Each caller's promise settles with
+ * flushed when it holds `maxItems`, or `maxWaitMs` after its first item (by default at the end of
+ * the event-loop turn it arrived in), whichever comes first; at most one batch is written at a
+ * time, and items that arrived while one was being written go in the next, flushed as soon as the
+ * previous one finished. So an item that finds the batcher idle is written at once, and batches
+ * grow by themselves under load, while a batch is being written. Each caller's promise settles with
  * its own item's result; when `run` fails, every caller of that batch is rejected (so none is
  * acknowledged) and the next batch is written as usual.
  *
@@ -17,7 +19,11 @@ export interface BatcherOptions<Item, Result> {
   run(items: readonly Item[]): Promise<readonly Result[]>;
   /** Largest batch; default 64. */
   maxItems?: number;
-  /** Longest wait of a batch's first item before the batch is flushed (ms); default 2. */
+  /**
+   * Longest wait of a batch's first item before the batch is flushed (ms); default 0: at the end
+   * of the current event-loop turn (`setImmediate`), so items submitted in the same turn — the
+   * messages of one webhook, requests read together — share a batch and none waits for a timer.
+   */
   maxWaitMs?: number;
 }
 
@@ -45,9 +51,10 @@ interface Pending<Item, Result> {
 /** Create a group-commit batcher around `options.run`. */
 export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result>): Batcher<Item, Result> {
   const maxItems = Math.max(1, options.maxItems ?? 64);
-  const maxWaitMs = Math.max(0, options.maxWaitMs ?? 2);
+  const maxWaitMs = Math.max(0, options.maxWaitMs ?? 0);
   let pending: Array<Pending<Item, Result>> = [];
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let writing: Promise<void> | undefined;
 
   const write = async (batch: Array<Pending<Item, Result>>) => {
@@ -65,6 +72,10 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
       clearTimeout(timer);
       timer = undefined;
     }
+    if (immediate) {
+      clearImmediate(immediate);
+      immediate = undefined;
+    }
     if (writing || pending.length === 0) return;
     const batch = pending.slice(0, maxItems);
     pending = pending.slice(batch.length);
@@ -81,6 +92,7 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
         pending.push({ item, resolve, reject });
         if (writing) return;
         if (pending.length >= maxItems) flush();
+        else if (maxWaitMs === 0) immediate ??= setImmediate(flush);
         else timer ??= setTimeout(flush, maxWaitMs);
       });
     },
