@@ -53,8 +53,8 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
   const maxItems = Math.max(1, options.maxItems ?? 64);
   const maxWaitMs = Math.max(0, options.maxWaitMs ?? 0);
   let pending: Array<Pending<Item, Result>> = [];
-  let timer: NodeJS.Timeout | undefined;
-  let immediate: NodeJS.Immediate | undefined;
+  /** Cancels the scheduled flush of the pending batch, if one is scheduled. */
+  let cancelScheduledFlush: (() => void) | undefined;
   let writing: Promise<void> | undefined;
 
   const write = async (batch: Array<Pending<Item, Result>>) => {
@@ -67,15 +67,18 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
     }
   };
 
+  const scheduleFlush = (): (() => void) => {
+    if (maxWaitMs === 0) {
+      const immediate = setImmediate(flush);
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(flush, maxWaitMs);
+    return () => clearTimeout(timer);
+  };
+
   const flush = () => {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    if (immediate) {
-      clearImmediate(immediate);
-      immediate = undefined;
-    }
+    cancelScheduledFlush?.();
+    cancelScheduledFlush = undefined;
     if (writing || pending.length === 0) return;
     const batch = pending.slice(0, maxItems);
     pending = pending.slice(batch.length);
@@ -92,8 +95,7 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
         pending.push({ item, resolve, reject });
         if (writing) return;
         if (pending.length >= maxItems) flush();
-        else if (maxWaitMs === 0) immediate ??= setImmediate(flush);
-        else timer ??= setTimeout(flush, maxWaitMs);
+        else cancelScheduledFlush ??= scheduleFlush();
       });
     },
     async drain() {
