@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { Queue as BullQueue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { createTestDatabase, postgresAvailable, redisAvailable, redisUrl } from '../../test/support/services.ts';
 import type { Database, DatabaseHandle } from '../storage/database.ts';
+import { PglitePreparedClient } from '../storage/pglite-prepared-client.ts';
 import { jobs } from '../storage/schema.ts';
 import { createBullmqQueueFactory } from './bullmq-queue.ts';
 import { createDatabaseQueueFactory, StalledJobError } from './database-queue.ts';
 import { describeQueueContract, type QueueHarness } from './queue.contract.ts';
 import type { Job, JobData, QueueFactory } from './queue.ts';
 
-const originalQuery = PGlite.prototype.query;
+const originalQuery = PglitePreparedClient.prototype.query;
 
 // One database per driver for the whole file, opened on first use; tests use their own queue names.
 const handles = new Map<'pglite' | 'postgres', Promise<DatabaseHandle>>();
@@ -122,11 +122,12 @@ describe('database queue (PGlite): leases and kept rows', () => {
     const ran = new Promise<void>((resolve) => void queue.process(async () => resolve()));
     await sleep(50); // the start-up claim, which finds nothing
     const order: string[] = [];
-    const query = vi.spyOn(PGlite.prototype, 'query');
-    query.mockImplementation(function (this: PGlite, ...args: Parameters<PGlite['query']>) {
+    // Every statement of the embedded database goes through its statement cache.
+    const query = vi.spyOn(PglitePreparedClient.prototype, 'query');
+    query.mockImplementation(function (this: PglitePreparedClient, ...args: Parameters<PglitePreparedClient['query']>) {
       if (/^update "jobs"/.test(String(args[0]))) order.push('claim');
       return originalQuery.apply(this, args);
-    } as PGlite['query']);
+    } as PglitePreparedClient['query']);
     onTestFinished(() => query.mockRestore());
     await queue.add('job', {});
     order.push('adder carried on');

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
+import { PglitePreparedClient } from './pglite-prepared-client.ts';
 import { attachSqlRunner, pgliteRunner, pgRunner } from './sql-runner.ts';
 
 export type Schema = typeof schema;
@@ -92,9 +93,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       unlock();
       throw error;
     }
-    const db = drizzle(client, { schema });
+    // Drizzle and the raw runner share one statement cache; migrations run through it too.
+    const prepared = new PglitePreparedClient(client);
+    const db = drizzle(prepared as unknown as typeof client, { schema });
     await migrate(db, { migrationsFolder });
-    attachSqlRunner(db as unknown as Database, pgliteRunner(client));
+    attachSqlRunner(db as unknown as Database, pgliteRunner(prepared));
     return {
       db: db as unknown as Database,
       driver: 'pglite',

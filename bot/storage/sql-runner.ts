@@ -52,7 +52,7 @@ export function pgRunner(pool: {
   };
 }
 
-/** A PGlite instance as a runner. */
+/** A PGlite instance (or its statement cache, `pglite-prepared-client.ts`) as a runner. */
 export function pgliteRunner(client: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }): SqlRunner {
   return {
     async query<Row>(statement: SqlStatement, params: readonly unknown[]) {

@@ -1,0 +1,98 @@
+/**
+ * CPU per statement on the embedded database: `PGlite.query` (parse, plan and six protocol calls
+ * every time) against the statement cache (`bot/storage/pglite-prepared-client.ts`: prepared once,
+ * then Bind + Execute + Sync in one call) — the figures behind DECISIONS #19. Three statements of
+ * the webhook's path on a migrated Kefu database: a one-parameter select, the contact-resolving
+ * CTE of ingress (a new identity for the first 500 calls, then existing ones), and an insert of an
+ * embedded-queue job. PGlite runs in this thread, so process CPU is the statement's whole cost.
+ * Process CPU and wall time per statement, medians of 5 interleaved rounds.
+ *
+ * Usage: npx tsx bench/storage/pglite-statements.ts [--statements 1000]
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { PglitePreparedClient } from '../../bot/storage/pglite-prepared-client.ts';
+
+const { values } = parseArgs({ options: { statements: { type: 'string', default: '1000' } } });
+const count = Number(values.statements);
+const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-pglite-'));
+const client = new PGlite(join(dir, 'pg'));
+await client.waitReady;
+await migrate(drizzle(client), { migrationsFolder: fileURLToPath(new URL('../../bot/storage/migrations', import.meta.url)) });
+await client.query(`insert into workspaces (id, name) values ('w', 'bench')`);
+await client.query(`insert into channel_accounts (id, workspace_id, type, secrets) values ('a', 'w', 'wechat-official', '')`);
+const cache = new PglitePreparedClient(client);
+
+// The contact-resolving statement of `bot/storage/inbound-batch-store.ts`, one user per call.
+const resolveContacts = `with k as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as k(w, a, u, un, candidate, dn)
+  ),
+  found as (select k.a, k.u, i.contact_id from k join identities i on i.channel_account_id = k.a and i.platform_user_id = k.u),
+  fresh as (
+    select k.w, k.a, k.u, k.un, k.candidate, k.dn,
+      coalesce((select i.contact_id from identities i where k.un is not null and i.workspace_id = k.w and i.union_id = k.un
+        order by i.created_at limit 1), k.candidate) as contact_id
+    from k where not exists (select 1 from found f where f.a = k.a and f.u = k.u)
+  ),
+  new_contacts as (
+    insert into contacts (id, workspace_id, display_name)
+    select distinct on (contact_id) contact_id, w, dn from fresh where contact_id = candidate on conflict do nothing
+  ),
+  new_identities as (
+    insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
+    select w, contact_id, a, u, un from fresh on conflict do nothing
+    returning channel_account_id as a, platform_user_id as u, contact_id
+  )
+  select a as channel_account_id, u as platform_user_id, contact_id::text as contact_id from found
+  union all select a, u, contact_id::text from new_identities`;
+let call = 0;
+const statements: Array<{ label: string; text: string; params: () => unknown[] }> = [
+  { label: 'select $1', text: 'select $1::int as n', params: () => [call] },
+  { label: 'resolve contacts (CTE)', text: resolveContacts, params: () => [['w'], ['a'], [`user-${call % 500}`], [null], [randomUUID()], [null]] },
+  {
+    label: 'insert queue job',
+    text: `insert into jobs (queue, name, job_key, data, status, attempt, max_attempts, backoff_ms) values ('bench', 'n', $1, $2, 'waiting', 0, 3, 1000)`,
+    params: () => [randomUUID(), JSON.stringify({ call })],
+  },
+];
+const runners = {
+  'PGlite.query': (text: string, params: unknown[]) => client.query(text, params),
+  'statement cache': (text: string, params: unknown[]) => cache.query(text, params),
+};
+const samples = new Map<string, number[]>();
+for (let round = 0; round < 5; round += 1) {
+  for (const statement of statements) {
+    for (const [runner, run] of Object.entries(runners)) {
+      for (let i = 0; i < 50; i += 1, call += 1) await run(statement.text, statement.params());
+      const before = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < count; i += 1, call += 1) await run(statement.text, statement.params());
+      const wall = (performance.now() - started) / count;
+      const used = process.cpuUsage(before);
+      const key = `${statement.label}\u0000${runner}`;
+      samples.set(`${key}\u0000cpu`, [...(samples.get(`${key}\u0000cpu`) ?? []), (used.user + used.system) / count / 1000]);
+      samples.set(`${key}\u0000wall`, [...(samples.get(`${key}\u0000wall`) ?? []), wall]);
+    }
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+process.stdout.write(
+  '| statement | PGlite.query: ms CPU / wall | statement cache: ms CPU / wall | ratio CPU / wall |\n| --- | ---: | ---: | ---: |\n',
+);
+for (const statement of statements) {
+  const figure = (runner: string, kind: string) => median(samples.get(`${statement.label}\u0000${runner}\u0000${kind}`)!);
+  const [plain, cached] = Object.keys(runners).map((runner) => ({ cpu: figure(runner, 'cpu'), wall: figure(runner, 'wall') }));
+  process.stdout.write(
+    `| ${statement.label} | ${plain!.cpu.toFixed(3)} / ${plain!.wall.toFixed(3)} | ${cached!.cpu.toFixed(3)} / ${cached!.wall.toFixed(3)} | ` +
+      `${(cached!.cpu / plain!.cpu).toFixed(2)} / ${(cached!.wall / plain!.wall).toFixed(2)} |\n`,
+  );
+}
+await client.close();
+rmSync(dir, { recursive: true, force: true });
