@@ -19,7 +19,7 @@ Usage:
                                      give a dashboard operator (default admin) a new one-time password
   kefu eval retrieval --kb F --queries F
   kefu eval intents --train F --test F
-  kefu bench <ingress|knowledge>     run a benchmark (see bench/README.md)
+  kefu bench <name> [flags]          run a benchmark: ingress, knowledge, intents, pglite-statements (bench/README.md)
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, KEFU_CONFIG, KEFU_SECRET_KEY,
 LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, EMBEDDING_MODEL, LOG_LEVEL (see README.md).`;

@@ -4,9 +4,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KefuError } from '../errors.ts';
 
-const benches: Record<string, string> = {
+/** Each benchmark `kefu bench` runs, by name: its script, relative to this file. */
+export const benches: Record<string, string> = {
   ingress: '../../bench/ingress/run.ts',
-  knowledge: '../../bench/knowledge/run.ts',
+  knowledge: '../../bench/knowledge/retrieval.ts',
+  intents: '../../bench/knowledge/intents.ts',
+  'pglite-statements': '../../bench/storage/pglite-statements.ts',
 };
 
 export async function runBench(args: string[]): Promise<number> {
