@@ -76,6 +76,16 @@ describe('PglitePreparedClient', () => {
     expect(prepared.preparedCount).toBe(2);
   });
 
+  test('a text longer than maxTextLength runs unprepared, with the same result', async () => {
+    prepared = new PglitePreparedClient(client, { maxTextLength: 60 });
+    const rows = Array.from({ length: 5 }, (_, i) => `($${i + 1})`).join(', ');
+    const insert = `insert into notes (body) values ${rows} returning body`;
+    expect(insert.length).toBeGreaterThan(60);
+    const result = await prepared.query(insert, ['a', 'b', 'c', 'd', 'e']);
+    expect(result.rows).toEqual(['a', 'b', 'c', 'd', 'e'].map((body) => ({ body })));
+    expect(await preparedTexts()).toEqual([]);
+  });
+
   test('a failing statement rejects with PostgreSQL’s error and leaves the connection usable', async () => {
     const insert = 'insert into notes (body) values ($1)';
     await prepared.query(insert, ['same']);

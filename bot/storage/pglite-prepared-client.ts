@@ -13,7 +13,9 @@
  * query waits for an open transaction to finish before it runs.
  *
  * The cache keeps the `maxStatements` most recently used texts (Drizzle's `inArray` makes a new
- * text per list length) and closes the statement it evicts. A statement whose result type changed
+ * text per list length) and closes the statement it evicts. Texts longer than `maxTextLength`
+ * (multi-row inserts of an import: one-off, and a cached plan of thousands of parameters would
+ * hold memory for nothing) go through `PGlite.query` unprepared. A statement whose result type changed
  * under it (a migration that alters a table it reads: PostgreSQL answers "cached plan must not
  * change result type") is prepared again and run once more.
  */
@@ -50,12 +52,14 @@ const concat = (parts: Uint8Array[]) => {
 export class PglitePreparedClient {
   readonly #client: PGlite;
   readonly #maxStatements: number;
+  readonly #maxTextLength: number;
   /** By SQL text (and parameter types when given); a Map keeps use order, oldest first. */
   readonly #statements = new Map<string, PreparedStatement>();
 
-  constructor(client: PGlite, options: { maxStatements?: number } = {}) {
+  constructor(client: PGlite, options: { maxStatements?: number; maxTextLength?: number } = {}) {
     this.#client = client;
-    this.#maxStatements = Math.max(1, options.maxStatements ?? 500);
+    this.#maxStatements = Math.max(1, options.maxStatements ?? 200);
+    this.#maxTextLength = options.maxTextLength ?? 8_000;
   }
 
   /** The number of statements prepared and not yet evicted (for tests and diagnostics). */
@@ -65,6 +69,7 @@ export class PglitePreparedClient {
 
   /** `PGlite.query`, through the statement cache. */
   query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Results<Row>> {
+    if (text.length > this.#maxTextLength) return this.#client.query<Row>(text, [...params], options);
     // PGlite.query takes the transaction lock, then the query lock: so does this, so a query
     // never runs inside somebody else's open transaction.
     return this.#client._runExclusiveTransaction(() =>
