@@ -40,6 +40,7 @@ import { createRedisCache } from './ports/redis-cache.ts';
 import { createRedisLock } from './ports/redis-lock.ts';
 import { createConversationProcessor } from './processor.ts';
 import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
+import { scheduleEmbeddedMaintenance } from './storage/embedded-maintenance.ts';
 import { createRedisReplyBridge } from './redis-reply-bridge.ts';
 import { createReplyDispatch } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
@@ -234,6 +235,10 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     }, 60 * 60_000);
     sessionSweeper.unref();
     closers.push(async () => clearInterval(sessionSweeper));
+    if (database.maintain) {
+      const stopMaintenance = scheduleEmbeddedMaintenance({ maintain: database.maintain, log });
+      closers.push(async () => stopMaintenance());
+    }
     return { url, port, database, sandboxes, firstAdmin, close };
   } catch (error) {
     await close();

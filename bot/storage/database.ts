@@ -22,6 +22,8 @@ export interface DatabaseHandle {
   dump?: () => Promise<Blob | File>;
   /** Round-trip check for `/readyz`. */
   ping(): Promise<void>;
+  /** PGlite only: `VACUUM (ANALYZE)`, which PGlite has no autovacuum to do (`embedded-maintenance.ts`). */
+  maintain?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       db: db as unknown as Database,
       driver: 'pglite',
       ping: async () => void (await client.query('select 1')),
+      maintain: async () => void (await client.exec('vacuum (analyze)')),
       close: async () => {
         await client.close();
         unlock();
