@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { resolveContactsStatement } from '../../bot/storage/inbound-batch-store.ts';
 import { PglitePreparedClient } from '../../bot/storage/pglite-prepared-client.ts';
 
 const { values } = parseArgs({ options: { statements: { type: 'string', default: '1000' } } });
@@ -30,28 +31,8 @@ await client.query(`insert into workspaces (id, name) values ('w', 'bench')`);
 await client.query(`insert into channel_accounts (id, workspace_id, type, secrets) values ('a', 'w', 'wechat-official', '')`);
 const cache = new PglitePreparedClient(client);
 
-// The contact-resolving statement of `bot/storage/inbound-batch-store.ts`, one user per call.
-const resolveContacts = `with k as (
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as k(w, a, u, un, candidate, dn)
-  ),
-  found as (select k.a, k.u, i.contact_id from k join identities i on i.channel_account_id = k.a and i.platform_user_id = k.u),
-  fresh as (
-    select k.w, k.a, k.u, k.un, k.candidate, k.dn,
-      coalesce((select i.contact_id from identities i where k.un is not null and i.workspace_id = k.w and i.union_id = k.un
-        order by i.created_at limit 1), k.candidate) as contact_id
-    from k where not exists (select 1 from found f where f.a = k.a and f.u = k.u)
-  ),
-  new_contacts as (
-    insert into contacts (id, workspace_id, display_name)
-    select distinct on (contact_id) contact_id, w, dn from fresh where contact_id = candidate on conflict do nothing
-  ),
-  new_identities as (
-    insert into identities (workspace_id, contact_id, channel_account_id, platform_user_id, union_id)
-    select w, contact_id, a, u, un from fresh on conflict do nothing
-    returning channel_account_id as a, platform_user_id as u, contact_id
-  )
-  select a as channel_account_id, u as platform_user_id, contact_id::text as contact_id from found
-  union all select a, u, contact_id::text from new_identities`;
+// The contact-resolving statement of ingress, one user per call.
+const resolveContacts = resolveContactsStatement.text;
 let call = 0;
 const statements: Array<{ label: string; text: string; params: () => unknown[] }> = [
   { label: 'select $1', text: 'select $1::int as n', params: () => [call] },

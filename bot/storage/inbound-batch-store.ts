@@ -33,7 +33,7 @@ const findIdentities: SqlStatement = {
 // the CTE: foreign keys are checked at the end of the statement. A user whose identity insert
 // lost to another process is missing from the result (the caller looks it up; the contact made
 // for it stays empty).
-const resolveContactsStatement: SqlStatement = {
+export const resolveContactsStatement: SqlStatement = {
   name: 'kefu_inbound_resolve_contacts',
   text: `with k as (
       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as k(w, a, u, un, candidate, dn)
