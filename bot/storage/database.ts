@@ -95,7 +95,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       unlock();
       throw error;
     }
-    // Drizzle and the raw runner share one statement cache; migrations run through it too.
+    // Drizzle and the raw runner share one statement cache (statements inside a transaction,
+    // such as each migration's, go through PGlite's own transaction and are not cached).
     const prepared = new PglitePreparedClient(client);
     const db = drizzle(prepared as unknown as typeof client, { schema });
     await migrate(db, { migrationsFolder });
