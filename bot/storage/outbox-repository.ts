@@ -86,19 +86,23 @@ export async function inboundStatus(db: Database, inboundId: string): Promise<Me
  * Atomic: returns the row only if this caller moved it from `queued` to `sent`.
  */
 export async function claimPassiveReply(db: Database, inboundId: string): Promise<MessageRow | undefined> {
-  const [row] = await db
-    .update(messages)
-    .set({ deliveryStatus: 'sent', deliveryVia: 'passive', sentAt: new Date(), deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
-    .where(
-      and(
-        eq(messages.deliveryStatus, 'queued'),
-        eq(
-          messages.id,
-          sql`(select id from messages where reply_to_id = ${inboundId} and direction = 'outbound' order by sequence limit 1)`,
+  const query = preparedQuery(db, 'kefu_claim_passive_reply', (base, name) =>
+    base
+      .update(messages)
+      .set({ deliveryStatus: 'sent', deliveryVia: 'passive', sentAt: sql`now()`, deliveryAttempts: sql`${messages.deliveryAttempts} + 1` })
+      .where(
+        and(
+          eq(messages.deliveryStatus, 'queued'),
+          eq(
+            messages.id,
+            sql`(select id from messages where reply_to_id = ${sql.placeholder('inboundId')} and direction = 'outbound' order by sequence limit 1)`,
+          ),
         ),
-      ),
-    )
-    .returning();
+      )
+      .returning()
+      .prepare(name),
+  );
+  const [row] = await query.execute({ inboundId });
   return row;
 }
 
