@@ -7,7 +7,7 @@
  * so a worker whose lease expired and whose job was re-claimed elsewhere changes nothing.
  * All times come from the database clock (`now()`), never from the processes' clocks.
  */
-import { and, asc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Database } from '../storage/database.ts';
 import { preparedQuery } from '../storage/prepared-query.ts';
 import { jobs } from '../storage/schema.ts';
@@ -26,12 +26,16 @@ export interface NewJob {
   delayMs: number;
 }
 
-/** `now() + ms`, computed by the database. */
-const fromNow = (ms: number): SQL => sql`now() + ${Math.max(0, ms)}::double precision * interval '1 millisecond'`;
+/** `now() + ms`, computed by the database; `ms` is a number or a prepared query's placeholder. */
+const fromNow = (ms: number | Placeholder): SQL =>
+  sql`now() + ${typeof ms === 'number' ? Math.max(0, ms) : ms}::double precision * interval '1 millisecond'`;
 
-/** Still the claim this worker made: active, and not re-claimed since (re-claiming bumps `attempt`). */
-const owned = (row: JobRow): SQL | undefined =>
-  and(eq(jobs.id, row.id), eq(jobs.status, 'active'), eq(jobs.attempt, row.attempt));
+/**
+ * Still the claim this worker made: active, and not re-claimed since (re-claiming bumps
+ * `attempt`). Values of a row, or a prepared query's placeholders.
+ */
+const owned = (id: number | Placeholder, attempt: number | Placeholder): SQL | undefined =>
+  and(eq(jobs.id, id), eq(jobs.status, 'active'), eq(jobs.attempt, attempt));
 
 // The two statements every job runs, built once per database (DECISIONS #16): Drizzle's builder
 // cost more CPU per call than PGlite's execution of a prepared statement.
@@ -57,7 +61,7 @@ const claimQuery = (db: Database) =>
       .set({
         status: 'active',
         attempt: sql`${jobs.attempt} + 1`,
-        lockedUntil: sql`now() + ${sql.placeholder('leaseMs')}::double precision * interval '1 millisecond'`,
+        lockedUntil: fromNow(sql.placeholder('leaseMs')),
         updatedAt: sql`now()`,
       })
       .where(inArray(jobs.id, due))
@@ -67,10 +71,7 @@ const claimQuery = (db: Database) =>
 
 const completeQuery = (db: Database) =>
   preparedQuery(db, 'kefu_jobs_complete', (base, name) =>
-    base
-      .delete(jobs)
-      .where(and(eq(jobs.id, sql.placeholder('id')), eq(jobs.status, 'active'), eq(jobs.attempt, sql.placeholder('attempt'))))
-      .prepare(name),
+    base.delete(jobs).where(owned(sql.placeholder('id'), sql.placeholder('attempt'))).prepare(name),
   );
 
 /** The statements of one queue. */
@@ -116,7 +117,7 @@ export function createJobStore(db: Database, queue: string) {
       const updated = await db
         .update(jobs)
         .set({ lockedUntil: fromNow(leaseMs) })
-        .where(owned(row))
+        .where(owned(row.id, row.attempt))
         .returning({ id: jobs.id });
       return updated.length > 0;
     },
@@ -141,7 +142,7 @@ export function createJobStore(db: Database, queue: string) {
           ...(options.error === undefined ? {} : { lastError: options.error }),
           updatedAt: sql`now()`,
         })
-        .where(owned(row));
+        .where(owned(row.id, row.attempt));
     },
 
     /** Failed for good (kept for inspection); true when this worker still owned the job. */
@@ -149,7 +150,7 @@ export function createJobStore(db: Database, queue: string) {
       const updated = await db
         .update(jobs)
         .set({ status: 'failed', lockedUntil: null, lastError: error, updatedAt: sql`now()` })
-        .where(owned(row))
+        .where(owned(row.id, row.attempt))
         .returning({ id: jobs.id });
       return updated.length > 0;
     },

@@ -15,9 +15,9 @@
  * The cache keeps the `maxStatements` most recently used texts (Drizzle's `inArray` makes a new
  * text per list length) and closes the statement it evicts. Texts longer than `maxTextLength`
  * (multi-row inserts of an import: one-off, and a cached plan of thousands of parameters would
- * hold memory for nothing) go through `PGlite.query` unprepared. A statement whose result type changed
- * under it (a migration that alters a table it reads: PostgreSQL answers "cached plan must not
- * change result type") is prepared again and run once more.
+ * hold memory for nothing) go through `PGlite.query` unprepared. A statement whose result type
+ * changed under it (a migration that alters a table it reads: PostgreSQL answers "cached plan
+ * must not change result type") is prepared again and run once more.
  */
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { parse, protocol } from '@electric-sql/pglite';
@@ -39,15 +39,8 @@ const resultTypeChanged = (error: unknown) =>
 /** Statement names are unique in the process, so two caches on one connection cannot collide. */
 let statementsNamed = 0;
 
-const concat = (parts: Uint8Array[]) => {
-  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
-};
+/** One protocol call's messages, back to back (a Buffer is a Uint8Array). */
+const concat = (parts: Uint8Array[]) => Buffer.concat(parts);
 
 export class PglitePreparedClient {
   readonly #client: PGlite;
