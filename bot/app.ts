@@ -154,7 +154,14 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     const maxAttempts = 5;
     if (options.workers ?? config.role !== 'web') {
       const outbox = { db: database.db, lock, cache, channels, metrics, log, maxAttempts };
-      const dispatchReplies = createReplyDispatch({ outboxQueue, deliverInline: createConversationDelivery(outbox), log });
+      const dispatchReplies = createReplyDispatch({
+        outboxQueue,
+        deliverInline: createConversationDelivery(outbox),
+        carriedPassively: (messageId) => replySignal.wasDelivered(messageId),
+        log,
+      });
+      // Closers run last-pushed first: held dispatches become jobs before the queues close.
+      closers.push(() => dispatchReplies.close());
       await processQueue.process(
         createConversationProcessor({ db: database.db, lock, channels, pipeline, dispatchReplies, replySignal, metrics, log }),
         { concurrency: 8 },

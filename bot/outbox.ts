@@ -32,12 +32,21 @@ export interface OutboxDependencies {
  * Throws as a job handler does: `RetryLaterError` (lock busy, rate limit) or the send error of a
  * retryable failure (the message is marked retrying; `attempt` ≥ `maxAttempts` marks it failed
  * instead). `conversation`, when the caller has the row, saves reading it again.
+ * `skipIfNothingQueued`: look first, without the lock, and return when nothing is undelivered —
+ * for callers that expect nothing (a safety net after a passive reply), where the lock's round
+ * trips would be the whole cost.
  */
-export type ConversationDelivery = (conversationId: string, options: { attempt: number; conversation?: ConversationRow }) => Promise<void>;
+export type ConversationDelivery = (
+  conversationId: string,
+  options: { attempt: number; conversation?: ConversationRow; skipIfNothingQueued?: boolean },
+) => Promise<void>;
 
 export function createConversationDelivery(deps: OutboxDependencies): ConversationDelivery {
   const now = deps.now ?? Date.now;
-  return async function deliverConversation(conversationId, { attempt, conversation: known }) {
+  return async function deliverConversation(conversationId, { attempt, conversation: known, skipIfNothingQueued }) {
+    // Replies are committed before anyone is told to deliver them, so nothing undelivered now
+    // means nothing for this call.
+    if (skipIfNothingQueued && (await undeliveredOutbound(deps.db, conversationId)).length === 0) return;
     const lockKey = `outbox:${conversationId}`;
     const token = await deps.lock.acquire(lockKey, 60_000);
     if (!token) throw new RetryLaterError(200, `outbox of ${conversationId} busy`);
@@ -99,12 +108,9 @@ export function createConversationDelivery(deps: OutboxDependencies): Conversati
 export function createOutboxSender(deps: OutboxDependencies): JobHandler {
   const deliver = createConversationDelivery(deps);
   return async function deliverConversationJob(job) {
-    const conversationId = String(job.data.conversationId);
-    // Most jobs find nothing: the webhook carried the reply passively (the job is its safety net)
-    // or an earlier try sent it. Replies are committed before their job is queued, so nothing to
-    // send now means nothing for this job: skip the lock and the reads under it.
-    if ((await undeliveredOutbound(deps.db, conversationId)).length === 0) return;
-    await deliver(conversationId, { attempt: job.attempt });
+    // A job may find nothing: an earlier try, a held dispatch or a recovery sweep's job sent the
+    // reply first; then the lock and the reads under it are skipped.
+    await deliver(String(job.data.conversationId), { attempt: job.attempt, skipIfNothingQueued: true });
   };
 }
 

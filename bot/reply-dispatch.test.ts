@@ -2,7 +2,7 @@
  * Reply dispatch decides between sending at once and queueing: these tests pin each branch with a
  * recording queue and a controllable delivery (the real sender is covered in processing.test.ts).
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createLogger } from './logger.ts';
 import type { ConversationDelivery } from './outbox.ts';
 import { RetryLaterError, type JobData, type JobOptions, type Queue } from './ports/queue.ts';
@@ -24,16 +24,81 @@ describe('reply dispatch', () => {
     const calls: Array<{ id: string; attempt: number; conversation?: ConversationRow }> = [];
     const deliverInline: ConversationDelivery = async (id, options) => void calls.push({ id, ...options });
     await createReplyDispatch({ outboxQueue: queue, deliverInline, log })({ conversation, messageId: 'm1', delayMs: 0 });
-    expect(calls).toEqual([{ id: 'c1', attempt: 1, conversation }]);
+    expect(calls).toEqual([{ id: 'c1', attempt: 1, conversation, skipIfNothingQueued: false }]);
     expect(added).toEqual([]);
   });
 
-  test('a wait (the webhook may still carry the reply) is a delayed job, never an inline send', async () => {
-    const { queue, added } = recordingQueue();
-    let inline = 0;
-    await createReplyDispatch({ outboxQueue: queue, deliverInline: async () => void (inline += 1), log })({ conversation, messageId: 'm1', delayMs: 2_500 });
-    expect(inline).toBe(0);
-    expect(added).toEqual([{ name: deliverJobName, data: { conversationId: 'c1' }, options: { jobId: 'deliver-m1', delayMs: 2_500 } }]);
+  test('a wait (the webhook may still carry the reply) is held in the process: no job, no send until it is over', async () => {
+    vi.useFakeTimers();
+    try {
+      const { queue, added } = recordingQueue();
+      const calls: Array<{ id: string; attempt: number; skipIfNothingQueued?: boolean }> = [];
+      const deliverInline: ConversationDelivery = async (id, { attempt, skipIfNothingQueued }) => void calls.push({ id, attempt, skipIfNothingQueued });
+      const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline, carriedPassively: () => false, log });
+      await dispatch({ conversation, messageId: 'm1', delayMs: 2_500 });
+      expect(dispatch.held).toBe(1);
+      await vi.advanceTimersByTimeAsync(2_499);
+      expect(calls).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      // The webhook may be in another process or have given up: look, and send what is left.
+      expect(calls).toEqual([{ id: 'c1', attempt: 1, skipIfNothingQueued: true }]);
+      expect(added).toEqual([]);
+      expect(dispatch.held).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a held dispatch whose reply a webhook here carried ends without a send or a job', async () => {
+    vi.useFakeTimers();
+    try {
+      const { queue, added } = recordingQueue();
+      let inline = 0;
+      const carried = new Set(['m1']);
+      const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline: async () => void (inline += 1), carriedPassively: (id) => carried.has(id), log });
+      await dispatch({ conversation, messageId: 'm1', delayMs: 1_000 });
+      await dispatch({ conversation, messageId: 'm2', delayMs: 1_000 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(inline).toBe(1); // m2 only
+      expect(added).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('on close, held dispatches become jobs due when their wait ends, and later waits are jobs', async () => {
+    vi.useFakeTimers();
+    try {
+      const { queue, added } = recordingQueue();
+      let inline = 0;
+      const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline: async () => void (inline += 1), log });
+      await dispatch({ conversation, messageId: 'm1', delayMs: 3_000 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      await dispatch.close();
+      await dispatch({ conversation, messageId: 'm2', delayMs: 500 });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(inline).toBe(0);
+      expect(dispatch.held).toBe(0);
+      expect(added).toEqual([
+        { name: deliverJobName, data: { conversationId: 'c1' }, options: { jobId: 'deliver-m1', delayMs: 2_000 } },
+        { name: deliverJobName, data: { conversationId: 'c1' }, options: { jobId: 'deliver-m2', delayMs: 500 } },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a held dispatch whose send fails is handed to the queue', async () => {
+    vi.useFakeTimers();
+    try {
+      const { queue, added } = recordingQueue();
+      const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline: async () => Promise.reject(new Error('socket hang up')), log, retryDelayMs: 1_000 });
+      await dispatch({ conversation, messageId: 'm1', delayMs: 100 });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(added.map((a) => [a.options?.jobId, a.options?.delayMs])).toEqual([['deliver-m1', 1_000]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a failed inline try is handed to the queue: after the delay it names, or after the first back-off', async () => {
