@@ -184,20 +184,25 @@ async function awaitPassiveReply(deps: IngressDependencies, inboundId: string, d
 }
 
 async function pollPassiveReply(deps: IngressDependencies, inboundId: string, deadline: number, pollMs: number, watch: ReplyWatch, closed?: AbortSignal) {
+  // Let the event loop take in socket events that already arrived (a client that hung up while
+  // we waited or read) before claiming: a reply claimed for a gone client is written into a dead
+  // connection and lost to the API sender. Costs one turn of the loop.
+  const claimUnlessClosed = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return closed?.aborted ? undefined : claimPassiveReply(deps.db, inboundId);
+  };
   for (;;) {
     if (closed?.aborted) return undefined;
-    // Status first: replies are committed with the status change, so a processed status seen
-    // here guarantees the claim below sees the replies.
+    // The claim first: woken by the processor's hint, it is the only statement.
+    const claimed = await claimUnlessClosed();
+    if (claimed || closed?.aborted) return claimed;
     const status = await inboundStatus(deps.db, inboundId);
-    // Let the event loop take in socket events that already arrived (a client that hung up while
-    // the status was read) before claiming: a reply claimed for a gone client is written into a
-    // dead connection and lost to the API sender. Costs one turn of the loop.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (closed?.aborted) return undefined;
-    const claimed = (await claimPassiveReply(deps.db, inboundId)) ?? (await passiveReplyOf(deps.db, inboundId));
-    if (claimed) return claimed;
-    // Processed with nothing to carry: no reply, or it went through the API.
-    if (status !== 'received') return undefined;
+    if (status !== 'received') {
+      // Processed, perhaps just after the claim looked: replies are committed with the status
+      // change, so a second claim sees them. Nothing to claim: a concurrent try carries the reply
+      // (carry the same one), or there is none, or it went through the API.
+      return (await claimUnlessClosed()) ?? (closed?.aborted ? undefined : await passiveReplyOf(deps.db, inboundId));
+    }
     const left = deadline - Date.now();
     if (left <= 0) return undefined;
     await watch.next(Math.min(left, pollMs), closed);
