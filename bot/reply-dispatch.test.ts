@@ -2,7 +2,7 @@
  * Reply dispatch decides between sending at once and queueing: these tests pin each branch with a
  * recording queue and a controllable delivery (the real sender is covered in processing.test.ts).
  */
-import { describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createLogger } from './logger.ts';
 import type { ConversationDelivery } from './outbox.ts';
 import { RetryLaterError, type JobData, type JobOptions, type Queue } from './ports/queue.ts';
@@ -28,9 +28,11 @@ describe('reply dispatch', () => {
     expect(added).toEqual([]);
   });
 
-  test('a wait (the webhook may still carry the reply) is held in the process: no job, no send until it is over', async () => {
-    vi.useFakeTimers();
-    try {
+  describe('held for a passive-reply budget', () => {
+    beforeEach(() => void vi.useFakeTimers());
+    afterEach(() => void vi.useRealTimers());
+
+    test('a wait (the webhook may still carry the reply) is held in the process: no job, no send until it is over', async () => {
       const { queue, added } = recordingQueue();
       const calls: Array<{ id: string; attempt: number; skipIfNothingQueued?: boolean }> = [];
       const deliverInline: ConversationDelivery = async (id, { attempt, skipIfNothingQueued }) => void calls.push({ id, attempt, skipIfNothingQueued });
@@ -44,14 +46,9 @@ describe('reply dispatch', () => {
       expect(calls).toEqual([{ id: 'c1', attempt: 1, skipIfNothingQueued: true }]);
       expect(added).toEqual([]);
       expect(dispatch.held).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  test('a held dispatch whose reply a webhook here carried ends without a send or a job', async () => {
-    vi.useFakeTimers();
-    try {
+    test('a held dispatch whose reply a webhook here carried ends without a send or a job', async () => {
       const { queue, added } = recordingQueue();
       let inline = 0;
       const carried = new Set(['m1']);
@@ -61,14 +58,9 @@ describe('reply dispatch', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       expect(inline).toBe(1); // m2 only
       expect(added).toEqual([]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  test('on close, held dispatches become jobs due when their wait ends, and later waits are jobs', async () => {
-    vi.useFakeTimers();
-    try {
+    test('on close, held dispatches become jobs due when their wait ends, and later waits are jobs', async () => {
       const { queue, added } = recordingQueue();
       let inline = 0;
       const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline: async () => void (inline += 1), log });
@@ -83,22 +75,15 @@ describe('reply dispatch', () => {
         { name: deliverJobName, data: { conversationId: 'c1' }, options: { jobId: 'deliver-m1', delayMs: 2_000 } },
         { name: deliverJobName, data: { conversationId: 'c1' }, options: { jobId: 'deliver-m2', delayMs: 500 } },
       ]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  test('a held dispatch whose send fails is handed to the queue', async () => {
-    vi.useFakeTimers();
-    try {
+    test('a held dispatch whose send fails is handed to the queue', async () => {
       const { queue, added } = recordingQueue();
       const dispatch = createReplyDispatch({ outboxQueue: queue, deliverInline: async () => Promise.reject(new Error('socket hang up')), log, retryDelayMs: 1_000 });
       await dispatch({ conversation, messageId: 'm1', delayMs: 100 });
       await vi.advanceTimersByTimeAsync(100);
       expect(added.map((a) => [a.options?.jobId, a.options?.delayMs])).toEqual([['deliver-m1', 1_000]]);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   test('a failed inline try is handed to the queue: after the delay it names, or after the first back-off', async () => {
