@@ -4,7 +4,8 @@
  * then Bind + Execute + Sync in one call) — the figures behind DECISIONS #19. Three statements of
  * the webhook's path on a migrated Kefu database: a one-parameter select, the contact-resolving
  * CTE of ingress (a new identity for the first 500 calls, then existing ones), and an insert of an
- * embedded-queue job. PGlite runs in this thread, so process CPU is the statement's whole cost.
+ * embedded-queue job; and a one-row select with the options a Drizzle prepared query passes (array
+ * rows, its own date parsers). PGlite runs in this thread, so process CPU is the statement's whole cost.
  * Process CPU and wall time per statement, medians of 5 interleaved rounds.
  *
  * Usage: npx tsx bench/storage/pglite-statements.ts [--statements 1000]
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types, type QueryOptions } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { resolveContactsStatement } from '../../bot/storage/inbound-batch-store.ts';
@@ -34,7 +35,13 @@ const cache = new PglitePreparedClient(client);
 // The contact-resolving statement of ingress, one user per call.
 const resolveContacts = resolveContactsStatement.text;
 let call = 0;
-const statements: Array<{ label: string; text: string; params: () => unknown[] }> = [
+// What a Drizzle prepared query passes (array rows, its own parsers for dates), one object kept
+// for every call as the query object keeps it.
+const drizzleOptions: QueryOptions = {
+  rowMode: 'array',
+  parsers: Object.fromEntries([types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((type) => [type, (value: string) => value])),
+};
+const statements: Array<{ label: string; text: string; params: () => unknown[]; options?: QueryOptions }> = [
   { label: 'select $1', text: 'select $1::int as n', params: () => [call] },
   { label: 'resolve contacts (CTE)', text: resolveContacts, params: () => [['w'], ['a'], [`user-${call % 500}`], [null], [randomUUID()], [null]] },
   {
@@ -42,19 +49,20 @@ const statements: Array<{ label: string; text: string; params: () => unknown[] }
     text: `insert into jobs (queue, name, job_key, data, status, attempt, max_attempts, backoff_ms) values ('bench', 'n', $1, $2, 'waiting', 0, 3, 1000)`,
     params: () => [randomUUID(), JSON.stringify({ call })],
   },
+  { label: 'select a row, Drizzle’s options', text: 'select * from channel_accounts where id = $1', params: () => ['a'], options: drizzleOptions },
 ];
 const runners = {
-  'PGlite.query': (text: string, params: unknown[]) => client.query(text, params),
-  'statement cache': (text: string, params: unknown[]) => cache.query(text, params),
+  'PGlite.query': (text: string, params: unknown[], options?: QueryOptions) => client.query(text, params, options),
+  'statement cache': (text: string, params: unknown[], options?: QueryOptions) => cache.query(text, params, options),
 };
 const samples = new Map<string, number[]>();
 for (let round = 0; round < 5; round += 1) {
   for (const statement of statements) {
     for (const [runner, run] of Object.entries(runners)) {
-      for (let i = 0; i < 50; i += 1, call += 1) await run(statement.text, statement.params());
+      for (let i = 0; i < 50; i += 1, call += 1) await run(statement.text, statement.params(), statement.options);
       const before = process.cpuUsage();
       const started = performance.now();
-      for (let i = 0; i < count; i += 1, call += 1) await run(statement.text, statement.params());
+      for (let i = 0; i < count; i += 1, call += 1) await run(statement.text, statement.params(), statement.options);
       const wall = (performance.now() - started) / count;
       const used = process.cpuUsage(before);
       const key = `${statement.label}\u0000${runner}`;

@@ -57,6 +57,23 @@ describe('PglitePreparedClient', () => {
     expect(String(result.rows[0]![1])).toMatch(/^raw:\d{4}-/);
   });
 
+  test('each caller’s parsers apply to its own calls only, over PGlite’s for the other types', async () => {
+    await prepared.query('insert into notes (body, tags, meta) values ($1, $2, $3)', ['a', ['x'], { n: 1 }]);
+    const select = 'select body, tags, meta, at from notes';
+    const upper = { parsers: { [types.TEXT]: (value: string) => value.toUpperCase() } };
+    const tagged = { parsers: { [types.TEXT]: (value: string) => `<${value}>` } };
+    // Merged once per table and kept: a second call of each must not see the other's.
+    for (let round = 0; round < 2; round++) {
+      const [viaCache, viaQuery] = [await prepared.query(select, [], upper), await client.query(select, [], upper)];
+      expect(viaCache.rows).toEqual(viaQuery.rows);
+      expect(viaCache.rows[0]).toMatchObject({ body: 'A', meta: { n: 1 } });
+      expect((await prepared.query(select, [], tagged)).rows[0]).toMatchObject({ body: '<a>' });
+      const plain = (await prepared.query<{ body: string; at: unknown }>(select)).rows[0]!;
+      expect(plain.body).toBe('a');
+      expect(plain.at).toBeInstanceOf(Date);
+    }
+  });
+
   test('parses each text once and reuses the statement', async () => {
     for (let i = 0; i < 5; i += 1) await prepared.query('insert into notes (body) values ($1)', [`n${i}`]);
     await prepared.query('select count(*)::int as n from notes', []);
