@@ -53,6 +53,8 @@ export class PglitePreparedClient {
   readonly #maxTextLength: number;
   /** By SQL text (and parameter types when given); a Map keeps use order, oldest first. */
   readonly #statements = new Map<string, PreparedStatement>();
+  /** A caller's parsers over PGlite's, by the caller's table (see `#parsersOf`). */
+  readonly #layeredParsers = new WeakMap<object, ParserTable>();
 
   constructor(client: PGlite, options: { maxStatements?: number; maxTextLength?: number } = {}) {
     this.#client = client;
@@ -110,7 +112,12 @@ export class PglitePreparedClient {
    */
   #parsersOf(options: QueryOptions | undefined): ParserTable {
     const table = this.#client.parsers as ParserTable;
-    return options?.parsers ? Object.assign(Object.create(table) as ParserTable, options.parsers) : table;
+    const own = options?.parsers;
+    if (!own) return table;
+    // Kept per caller table: a Drizzle prepared query passes the same one every time.
+    let layered = this.#layeredParsers.get(own);
+    if (!layered) this.#layeredParsers.set(own, (layered = Object.assign(Object.create(table) as ParserTable, own)));
+    return layered;
   }
 
   #keyOf(text: string, options: QueryOptions | undefined): string {
