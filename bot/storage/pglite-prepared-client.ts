@@ -41,7 +41,7 @@ const resultTypeChanged = (error: unknown) =>
 /** Statement names are unique in the process, so two caches on one connection cannot collide. */
 let statementsNamed = 0;
 
-/** `parseResults` options for array rows: only `rowMode` (parsers are passed merged). */
+/** `parseResults` options for array rows: only `rowMode` (the parsers go in as its table, see `#parsersOf`). */
 const arrayRows: QueryOptions = { rowMode: 'array' };
 
 /** One protocol call's messages, back to back (a Buffer is a Uint8Array). */
