@@ -80,13 +80,16 @@ export function createReplyDispatch(deps: ReplyDispatchDependencies): ReplyDispa
     }
   };
 
+  /** Now: inline when a slot is free, else as a job due at once. */
+  const deliverNow = (conversation: ConversationRow, messageId: string, skipIfNothingQueued: boolean) =>
+    inFlight >= maxInline ? enqueue(conversation.id, messageId, 0) : sendInline(conversation, messageId, skipIfNothingQueued);
+
   // Once the budget is over: nothing to do when a webhook here carried the reply; otherwise look
   // (the webhook may be in another process, or have given up) and send what is left.
   const release = async (conversation: ConversationRow, messageId: string) => {
     holding.delete(messageId);
     if (deps.carriedPassively?.(messageId)) return;
-    if (inFlight >= maxInline) await enqueue(conversation.id, messageId, 0);
-    else await sendInline(conversation, messageId, true);
+    await deliverNow(conversation, messageId, true);
   };
 
   const hold = (conversation: ConversationRow, messageId: string, delayMs: number) => {
@@ -103,8 +106,7 @@ export function createReplyDispatch(deps: ReplyDispatchDependencies): ReplyDispa
   const dispatch = async ({ conversation, messageId, delayMs }: { conversation: ConversationRow; messageId: string; delayMs: number }) => {
     if (!deps.deliverInline || closed) return enqueue(conversation.id, messageId, delayMs);
     if (delayMs > 0) return hold(conversation, messageId, delayMs);
-    if (inFlight >= maxInline) return enqueue(conversation.id, messageId, 0);
-    await sendInline(conversation, messageId, false);
+    await deliverNow(conversation, messageId, false);
   };
 
   const close = async () => {
