@@ -61,7 +61,7 @@ describe('createBm25Index on the demo knowledge base', () => {
   it.each([
     ['积分可以抵现金吗', 'points'],
     ['怎么加入你们的会员', 'membership'],
-    ['退的钱啥时候能回到我卡上', 'refund-progress'],
+    ['申请退款三天了还没收到钱', 'refund-progress'],
   ])('re-ranks "%s" to %s by the question-pair score', (query, id) => {
     const plain = createBm25Index({ rerank: false });
     for (const entry of demoEntries()) plain.add(entry);

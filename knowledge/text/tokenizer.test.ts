@@ -19,6 +19,21 @@ describe('createTextAnalyzer', () => {
     expect(analyzer.analyze('我要退钱').grams).toContain('退款');
   });
 
+  it('asks why, when and how long with one word whatever question word the customer chose', () => {
+    const analyzer = createTextAnalyzer();
+    for (const [message, canonical, variant] of [
+      ['退款为何还没到', '为什么', '为何'],
+      ['退款怎么回事还没到', '为什么', '怎么回事'],
+      ['退款何时到账', '什么时候', '何时'],
+      ['退款啥时候到账', '什么时候', '啥时候'],
+      ['退款多长时间到账', '多久', '多长时间'],
+    ]) {
+      const { words } = analyzer.analyze(message as string);
+      expect(words, message).toContain(canonical);
+      expect(words, message).not.toContain(variant);
+    }
+  });
+
   it('can leave the built-in synonyms out', () => {
     expect(createTextAnalyzer({ defaultSynonyms: false }).analyze('我要退钱').words).not.toContain('退款');
   });
