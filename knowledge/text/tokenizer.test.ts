@@ -34,6 +34,12 @@ describe('createTextAnalyzer', () => {
     }
   });
 
+  it('reads the common variant spellings 帐/账 and 登陆/登录 as one word', () => {
+    const analyzer = createTextAnalyzer();
+    expect(analyzer.analyze('帐号登陆不上').words).toEqual(analyzer.analyze('账号登录不上').words);
+    expect(analyzer.analyze('退款到帐了吗').words).toContain('到账');
+  });
+
   it('can leave the built-in synonyms out', () => {
     expect(createTextAnalyzer({ defaultSynonyms: false }).analyze('我要退钱').words).not.toContain('退款');
   });
