@@ -74,6 +74,29 @@ const completeQuery = (db: Database) =>
     base.delete(jobs).where(owned(sql.placeholder('id'), sql.placeholder('attempt'))).prepare(name),
   );
 
+/** A job with the same key waiting or active (the partial unique index) wins: nothing inserted. */
+const insertConflict = { target: [jobs.queue, jobs.jobKey], where: sql`status in ('waiting', 'active')` };
+
+// One job per call is the common case (a message's processing, an outbox delivery): prepared
+// like the two above. Batches keep the builder: their text depends on the batch size.
+const insertOneQuery = (db: Database) =>
+  preparedQuery(db, 'kefu_jobs_insert_one', (base, name) =>
+    base
+      .insert(jobs)
+      .values({
+        queue: sql.placeholder('queue'),
+        name: sql.placeholder('name'),
+        jobKey: sql.placeholder('jobKey'),
+        data: sql.placeholder('data'),
+        status: 'waiting',
+        maxAttempts: sql.placeholder('maxAttempts'),
+        backoffMs: sql.placeholder('backoffMs'),
+        runAt: fromNow(sql.placeholder('delayMs')),
+      })
+      .onConflictDoNothing(insertConflict)
+      .prepare(name),
+  );
+
 /** The statements of one queue. */
 export function createJobStore(db: Database, queue: string) {
   return {
@@ -83,6 +106,11 @@ export function createJobStore(db: Database, queue: string) {
      */
     async insert(batch: readonly NewJob[]): Promise<void> {
       if (batch.length === 0) return;
+      if (batch.length === 1) {
+        const job = batch[0] as NewJob;
+        await insertOneQuery(db).execute({ ...job, delayMs: Math.max(0, job.delayMs) });
+        return;
+      }
       await db
         .insert(jobs)
         .values(
@@ -97,7 +125,7 @@ export function createJobStore(db: Database, queue: string) {
             runAt: fromNow(job.delayMs),
           })),
         )
-        .onConflictDoNothing({ target: [jobs.queue, jobs.jobKey], where: sql`status in ('waiting', 'active')` });
+        .onConflictDoNothing(insertConflict);
     },
 
     /**

@@ -155,6 +155,30 @@ describe('database queue (PGlite): leases and kept rows', () => {
     expect(runs).toBe(0);
   });
 
+  test('a job added alone (prepared insert) is stored as one added in bulk: JSON data, delay, one per key', async () => {
+    const { db } = await testDatabase('pglite');
+    const name = queueName();
+    const factory = createDatabaseQueueFactory({ db });
+    onTestFinished(() => factory.close());
+    const queue = factory.create(name);
+    await queue.add('alone', { text: '你好', n: 1 }, { jobId: 'a', delayMs: 60_000, attempts: 2 });
+    await queue.add('alone', { text: 'again' }, { jobId: 'a' });
+    await queue.addBulk([
+      { name: 'bulk', data: { text: '你好', n: 1 }, options: { jobId: 'b', delayMs: 60_000, attempts: 2 } },
+      { name: 'bulk', data: { text: 'other' }, options: { jobId: 'c' } },
+    ]);
+    const rows = await db
+      .select({ jobKey: jobs.jobKey, data: jobs.data, maxAttempts: jobs.maxAttempts, type: sql<string>`jsonb_typeof(${jobs.data})`, delayed: sql<boolean>`${jobs.runAt} > now() + interval '50 seconds'` })
+      .from(jobs)
+      .where(eq(jobs.queue, name))
+      .orderBy(jobs.jobKey);
+    expect(rows).toEqual([
+      { jobKey: 'a', data: { text: '你好', n: 1 }, maxAttempts: 2, type: 'object', delayed: true },
+      { jobKey: 'b', data: { text: '你好', n: 1 }, maxAttempts: 2, type: 'object', delayed: true },
+      { jobKey: 'c', data: { text: 'other' }, maxAttempts: 5, type: 'object', delayed: false },
+    ]);
+  });
+
   test('completed jobs are deleted; failed ones are kept with their last error', async () => {
     const { db } = await testDatabase('pglite');
     const name = queueName();
