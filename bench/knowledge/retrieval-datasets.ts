@@ -3,7 +3,7 @@
  * `evaluateRetrieval`, following each dataset README's protocol. Read at benchmark time only:
  * these files must never be copied into the repository.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RetrievalQuery } from '../../knowledge/eval/retrieval-eval.ts';
 import type { KnowledgeEntry } from '../../knowledge/types.ts';
@@ -52,16 +52,55 @@ export function baoxianzhidaoProtocolB(datasets: string): RetrievalTask {
   };
 }
 
-/** ATEC FAQ retrieval: standard questions as the KB, dev queries; `small` keeps kb_id < 2000. */
-export function atecFaqRetrieval(datasets: string, variant: 'full' | 'small'): RetrievalTask {
+/**
+ * ATEC FAQ retrieval: standard questions as the KB; `small` keeps kb_id < 2000. The dev queries by
+ * default, or `queryRows` (the held-out ones, see `heldOutTasks`) under `name`.
+ */
+export function atecFaqRetrieval(
+  datasets: string,
+  variant: 'full' | 'small',
+  held?: { name: string; queryRows: Array<Record<string, string>> },
+): RetrievalTask {
   const keep = (kbId: string) => variant === 'full' || Number(kbId) < 2000;
   const kb = readTsvRows(join(datasets, 'atec-antfin-zh', 'faq_kb.tsv')).filter((row) => keep(row.kb_id as string));
-  const queries = readTsvRows(join(datasets, 'atec-antfin-zh', 'queries_dev.tsv')).filter((row) => keep(row.kb_id as string));
+  const queries = (held?.queryRows ?? readTsvRows(join(datasets, 'atec-antfin-zh', 'queries_dev.tsv'))).filter((row) => keep(row.kb_id as string));
   return {
-    name: `atec-${variant}`,
+    name: held?.name ?? `atec-${variant}`,
     entries: kb.map((row) => faq(row.kb_id as string, row.question as string, '')),
     queries: queries.map((row) => ({ query: row.query as string, goldIds: [row.kb_id as string] })),
   };
+}
+
+/**
+ * The held-out splits the dataset READMEs name, for whoever has them beside the dev files
+ * (shared/datasets does not): ATEC queries from `queries_test.tsv`, or the rows of the full
+ * `queries.tsv` with `query_id % 3 == 0` (as `atec-full-test` / `atec-small-test`); 保险知道
+ * protocol A from `queries_backtranslated.tsv` (`baoxianzhidao-A`: the 100 back-translated
+ * questions against every kb row, question and answer). Empty when none is there.
+ */
+export function heldOutTasks(datasets: string): RetrievalTask[] {
+  const tasks: RetrievalTask[] = [];
+  const atec = join(datasets, 'atec-antfin-zh');
+  const atecRows = existsSync(join(atec, 'queries_test.tsv'))
+    ? readTsvRows(join(atec, 'queries_test.tsv'))
+    : existsSync(join(atec, 'queries.tsv'))
+      ? readTsvRows(join(atec, 'queries.tsv')).filter((row) => Number(row.query_id) % 3 === 0)
+      : [];
+  if (atecRows.length > 0) {
+    for (const variant of ['full', 'small'] as const) tasks.push(atecFaqRetrieval(datasets, variant, { name: `atec-${variant}-test`, queryRows: atecRows }));
+  }
+  const insurance = join(datasets, 'baoxianzhidao-faq-zh');
+  if (existsSync(join(insurance, 'queries_backtranslated.tsv'))) {
+    tasks.push({
+      name: 'baoxianzhidao-A',
+      entries: readTsvRows(join(insurance, 'kb.tsv')).map((row) => faq(row.kb_id as string, row.question as string, row.answer as string)),
+      queries: readTsvRows(join(insurance, 'queries_backtranslated.tsv')).map((row) => ({
+        query: row.query as string,
+        goldIds: (row.gold_kb_ids as string).split(/[\s,;|]+/).filter((id) => id !== ''),
+      })),
+    });
+  }
+  return tasks;
 }
 
 /**

@@ -50,11 +50,12 @@ export function appendRetrievalResults(path: string, report: RetrievalReport): v
   appendFileSync(path, `${lines.join('\n')}\n`);
 }
 
-/** The issue's goals: hit@1 ≥ 1.3 × README floor on 保险知道 B and ATEC; p95 < 5 ms at 10k. */
+/** The issue's goals: hit@1 ≥ 1.3 × README floor on 保险知道 B and ATEC (dev, and held out when run); p95 < 5 ms at 10k. */
 export function goalsLine(report: RetrievalReport): string {
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   const ratio = (set: string) => ((report.quality[set] as Record<string, { hit1_vs_quoted_floor?: number }> | undefined)?.ours?.hit1_vs_quoted_floor ?? 0);
-  const parts = ['baoxianzhidao-B', 'atec-full', 'atec-small'].map((set) => `${set} ${verdict(ratio(set) >= 1.3)} (${ratio(set)}×)`);
+  const sets = ['baoxianzhidao-B', 'atec-full', 'atec-small', 'atec-full-test', 'atec-small-test'].filter((set) => set in report.quality);
+  const parts = sets.map((set) => `${set} ${verdict(ratio(set) >= 1.3)} (${ratio(set)}×)`);
   const p95 = report.scale_10k.ours?.p95_ms ?? Number.NaN;
   return `Goals (ours): hit@1 ≥ 1.3 × README floor — ${parts.join(', ')}; 10k p95 < 5 ms — ${verdict(p95 < 5)} (${p95} ms).`;
 }
