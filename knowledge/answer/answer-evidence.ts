@@ -13,6 +13,7 @@
  */
 import { bodyOf, questionsOf } from '../index/knowledge-index.ts';
 import { homophoneKey } from '../text/homophones.ts';
+import { interrogativeWords } from '../text/stopwords.ts';
 import { createTextAnalyzer, type TextAnalyzer } from '../text/tokenizer.ts';
 import type { KnowledgeEntry, RetrievalHit } from '../types.ts';
 import { termInformation, type TermWeight } from './term-information.ts';
@@ -76,6 +77,8 @@ export function answerEvidence(query: string, hits: readonly RetrievalHit[], opt
 
   const relevance = hits.slice(0, candidates).map(({ entry }) => {
     const terms = entryTerms(analyzer, entry);
+    // Sharing only the way of asking (怎么办, 为什么, 多久…) is no evidence at all.
+    if (!sharesTopic(words, grams, terms.whole, credit)) return 0;
     const bestVariant = Math.max(0, ...terms.variants.map(coverage));
     return (bestVariant + coverage(terms.whole)) / 2;
   });
@@ -121,6 +124,28 @@ function share(query: WeighedTerms, text: TermSets, credit: number, family: 'wor
     else if (credit > 0 && text.sounds.has(query.sounds.get(term) ?? '')) found += credit * value;
   }
   return found / query.total;
+}
+
+const interrogatives = new Set(interrogativeWords);
+/** The character bigrams inside interrogative words (怎么办 → 怎么, 么办). */
+const interrogativeGrams = new Set(interrogativeWords.flatMap((word) => [...word].slice(1).map((character, index) => `${word[index]}${character}`)));
+
+/**
+ * Whether the text shares with the query something besides the way of asking: a query word that is
+ * not an interrogative — itself, inside a word of the text (店 in 门店), or with `credit` a word
+ * that sounds like it — or a character bigram that is not inside an interrogative word (segmentation
+ * can glue a topic character to its neighbour: 能开专票吗 → 能开 / 专票, where the bigram 票吗 is
+ * what is shared with 可以开发票吗).
+ */
+function sharesTopic(words: WeighedTerms, grams: WeighedTerms, text: TermSets, credit: number): boolean {
+  for (const term of words.weights.keys()) {
+    if (interrogatives.has(term)) continue;
+    if (text.words.has(term)) return true;
+    if (credit > 0 && text.sounds.has(words.sounds.get(term) ?? '')) return true;
+    for (const word of text.words) if (word.length > term.length && word.includes(term)) return true;
+  }
+  for (const gram of grams.weights.keys()) if (!interrogativeGrams.has(gram) && text.grams.has(gram)) return true;
+  return false;
 }
 
 function entryTerms(analyzer: TextAnalyzer, entry: KnowledgeEntry): EntryTerms {
