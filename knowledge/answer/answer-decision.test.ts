@@ -39,7 +39,7 @@ describe('decideAnswer on the demo knowledge base', () => {
 
   test('a question that shares only its way of asking with the base is passed on, not asked back with unrelated choices', async () => {
     // 怎么办 is in 我要投诉怎么办 and 收到的饮品做错了怎么办: before, three unrelated choices were offered.
-    for (const message of ['账号登录不上怎么办', '帐号登陆不上怎么办', '为什么', '怎么办']) {
+    for (const message of ['账号登录不上怎么办', '帐号登陆不上怎么办', '为什么', '怎么办', '啥时候']) {
       expect(await decide(message), message).toEqual({ outcome: 'none', confidence: 0 });
     }
     // A topic glued to its neighbour by segmentation (能开 / 专票) still counts through its bigrams.
