@@ -18,6 +18,7 @@ import { createDatabaseQueueFactory } from '../bot/ports/database-queue.ts';
 import type { QueueFactory } from '../bot/ports/queue.ts';
 import { ReplySignal } from '../bot/reply-signal.ts';
 import type { DatabaseHandle } from '../bot/storage/database.ts';
+import { storeInboundStatement } from '../bot/storage/inbound-batch-store.ts';
 import { channelAccounts, messages, workspaces } from '../bot/storage/schema.ts';
 import { sqlRunnerOf } from '../bot/storage/sql-runner.ts';
 import { createTestDatabase } from '../test/support/services.ts';
@@ -131,7 +132,7 @@ export function describeAdapterContract(name: string, createHarness: () => Promi
           processQueue: deps.processQueue,
           runner: {
             query(statement, params) {
-              if (failNext && statement.name === 'kefu_inbound_store_messages') {
+              if (failNext && statement.name === storeInboundStatement.name) {
                 failNext = false;
                 return Promise.reject(new Error('connection reset'));
               }

@@ -15,6 +15,7 @@ import type { Queue, QueueFactory } from './ports/queue.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { pendingInbound } from './storage/inbound-repository.ts';
 import { channelAccounts, messages, workspaces } from './storage/schema.ts';
+import { storeInboundStatement } from './storage/inbound-batch-store.ts';
 import { sqlRunnerOf, type SqlRunner } from './storage/sql-runner.ts';
 
 let counter = 0;
@@ -41,7 +42,7 @@ describe.each(await testDrivers())('inbound intake on %s', (driver) => {
     const real = sqlRunnerOf(database.db);
     const runner: SqlRunner = {
       query(statement, params) {
-        if (failNextMessageInsert && statement.name === 'kefu_inbound_store_messages') {
+        if (failNextMessageInsert && statement.name === storeInboundStatement.name) {
           failNextMessageInsert = false;
           return Promise.reject(new Error('connection reset'));
         }

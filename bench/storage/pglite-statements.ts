@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { PGlite, types, type QueryOptions } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { resolveContactsStatement } from '../../bot/storage/inbound-batch-store.ts';
+import { storeInboundStatement } from '../../bot/storage/inbound-batch-store.ts';
 import { PglitePreparedClient } from '../../bot/storage/pglite-prepared-client.ts';
 
 const { values } = parseArgs({ options: { statements: { type: 'string', default: '1000' } } });
@@ -32,8 +32,9 @@ await client.query(`insert into workspaces (id, name) values ('w', 'bench')`);
 await client.query(`insert into channel_accounts (id, workspace_id, type, secrets) values ('a', 'w', 'wechat-official', '')`);
 const cache = new PglitePreparedClient(client);
 
-// The contact-resolving statement of ingress, one user per call.
-const resolveContacts = resolveContactsStatement.text;
+// Ingress's statement (contact, conversation, message in one), one new message per call from one
+// of 500 followers.
+const storeInbound = storeInboundStatement.text;
 let call = 0;
 // What a Drizzle prepared query passes (array rows, its own parsers for dates), one object kept
 // for every call as the query object keeps it.
@@ -43,7 +44,16 @@ const drizzleOptions: QueryOptions = {
 };
 const statements: Array<{ label: string; text: string; params: () => unknown[]; options?: QueryOptions }> = [
   { label: 'select $1', text: 'select $1::int as n', params: () => [call] },
-  { label: 'resolve contacts (CTE)', text: resolveContacts, params: () => [['w'], ['a'], [`user-${call % 500}`], [null], [randomUUID()], [null]] },
+  {
+    label: 'store an inbound message (CTE)',
+    text: storeInbound,
+    params: () => {
+      const user = `user-${call % 500}`;
+      const now = new Date();
+      return [['w'], ['a'], [user], [null], [randomUUID()], [null], ['w'], ['a'], [user], ['direct'], [now],
+        ['w'], ['a'], [user], [user], [`m-${randomUUID()}`], ['[{"type":"text","text":"你好"}]'], ['[]'], [false], [false], ['{}'], ['t'], [now]];
+    },
+  },
   {
     label: 'insert queue job',
     text: `insert into jobs (queue, name, job_key, data, status, attempt, max_attempts, backoff_ms) values ('bench', 'n', $1, $2, 'waiting', 0, 3, 1000)`,

@@ -1,40 +1,37 @@
 /**
  * The durable write behind a webhook acknowledgement, for many inbound messages at once, in raw
  * prepared SQL (`sql-runner.ts`) with arrays expanded by `unnest`, so a statement's text is the
- * same whatever the batch size. Two round trips per batch, one after the other:
- *   1. contacts: existing identities, else a new contact (or the workspace's contact with the same
- *      unionid) and its identity — one statement;
- *   2. conversations upserted and messages inserted — one statement (the messages join the
- *      conversations the CTE returned).
- * (Plus participants for group messages, and a lookup of duplicates when there are any.)
+ * same whatever the batch size. One round trip per batch (`storeInboundStatement`): the senders'
+ * contacts (existing identities, else a new contact — or the workspace's contact with the same
+ * unionid — and its identity), the conversations upserted, and the messages inserted, joined to
+ * the contacts and conversations the statement's CTEs returned. (Plus participants for group
+ * messages, a lookup of duplicates when there are any, and the same statement once more for the
+ * messages of a sender whose identity another process stored first.)
  *
- * No transaction: each statement is idempotent on its own unique keys, and the message insert —
- * the one that matters — is atomic and deduplicated on the platform message id
- * (`ON CONFLICT DO NOTHING`). A failure between statements leaves at most an empty contact or
- * conversation, never a half-stored message; the caller then answers 5xx and the platform
- * retries. Within a batch, messages are inserted in input order, so `sequence` (processing order
- * within a conversation) follows arrival order.
+ * No transaction: each part is idempotent on its own unique keys, and the message insert — the
+ * one that matters — is atomic and deduplicated on the platform message id (`ON CONFLICT DO
+ * NOTHING`). A failure leaves at most an empty contact or conversation, never a half-stored
+ * message; the caller then answers 5xx and the platform retries. Within a batch, messages are
+ * inserted in input order, so `sequence` (processing order within a conversation) follows arrival
+ * order.
  */
 import { randomUUID } from 'node:crypto';
 import { InboundStoreError } from '../errors.ts';
 import type { PersistedInbound, PersistInboundInput } from './inbound-repository.ts';
 import type { SqlRunner, SqlStatement } from './sql-runner.ts';
 
-const findIdentities: SqlStatement = {
-  name: 'kefu_inbound_find_identities',
-  text: `select i.channel_account_id, i.platform_user_id, i.contact_id::text as contact_id
-    from unnest($1::text[], $2::text[]) as k(channel_account_id, platform_user_id)
-    join identities i on i.channel_account_id = k.channel_account_id and i.platform_user_id = k.platform_user_id`,
-};
-
-// One row per platform user of the batch. Users without an identity get the oldest contact with
-// their unionid in the workspace, else their candidate id as a new contact (users new in this
-// batch who share a unionid share a candidate). The identity rows reference contacts inserted by
-// the CTE: foreign keys are checked at the end of the statement. A user whose identity insert
-// lost to another process is missing from the result (the caller looks it up; the contact made
-// for it stays empty).
-export const resolveContactsStatement: SqlStatement = {
-  name: 'kefu_inbound_resolve_contacts',
+// Senders ($1–$6): one row per platform user of the batch. Users without an identity get the
+// oldest contact with their unionid in the workspace, else their candidate id as a new contact
+// (users new in this batch who share a unionid share a candidate). Identity and message rows
+// reference contacts inserted by the CTE: foreign keys are checked at the end of the statement.
+// A user whose identity insert lost to another process has no row in `resolved`, so their
+// messages are not inserted: the caller runs the statement again for them, which then finds the
+// identity (the contact made for it stays empty).
+// Conversations ($7–$11): one row per thread (ON CONFLICT DO UPDATE may touch a row once per
+// statement); a late copy of an older message never moves `last_inbound_at` (the reply window) back. Messages ($12–$23): ORDER BY the input position, which keeps the subquery
+// unflattened, so the `sequence` default is evaluated above the sort, in arrival order.
+export const storeInboundStatement: SqlStatement = {
+  name: 'kefu_inbound_store',
   text: `with k as (
       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as k(w, a, u, un, candidate, dn)
     ),
@@ -57,37 +54,35 @@ export const resolveContactsStatement: SqlStatement = {
       select w, contact_id, a, u, un from fresh
       on conflict do nothing
       returning channel_account_id as a, platform_user_id as u, contact_id
-    )
-    select a as channel_account_id, u as platform_user_id, contact_id::text as contact_id from found
-    union all
-    select a, u, contact_id::text from new_identities`,
-};
-
-// Conversations: one row per thread (ON CONFLICT DO UPDATE may touch a row once per statement).
-// Messages: ORDER BY the input position, which keeps the subquery unflattened, so the `sequence`
-// default is evaluated above the sort, in arrival order.
-const storeMessagesStatement: SqlStatement = {
-  name: 'kefu_inbound_store_messages',
-  text: `with conv as (
+    ),
+    resolved as (
+      select a, u, contact_id from found
+      union all
+      select a, u, contact_id from new_identities
+    ),
+    conv as (
       insert into conversations (workspace_id, channel_account_id, platform_thread_id, kind, last_inbound_at)
-      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+      select * from unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
       on conflict (channel_account_id, platform_thread_id)
-      do update set last_inbound_at = excluded.last_inbound_at, updated_at = now()
+      do update set last_inbound_at = greatest(conversations.last_inbound_at, excluded.last_inbound_at), updated_at = now()
       returning id, channel_account_id, platform_thread_id
     ),
     inserted as (
       insert into messages (workspace_id, conversation_id, channel_account_id, direction, author_kind, contact_id,
         platform_user_id, platform_message_id, parts, mentions, mentions_bot, from_self, processing_status, raw, trace_id, created_at)
-      select k.w, conv.id, k.a, 'inbound', 'contact', k.ct, k.pu, k.pm, k.parts, k.mentions, k.mb, k.fs, 'received', k.raw, k.tr, k.ca
-      from unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::jsonb[], $13::jsonb[],
-          $14::bool[], $15::bool[], $16::jsonb[], $17::text[], $18::timestamptz[])
-          with ordinality as k(w, a, th, ct, pu, pm, parts, mentions, mb, fs, raw, tr, ca, position)
-        join conv on conv.channel_account_id = k.a and conv.platform_thread_id = k.th
-      order by k.position
+      select m.w, conv.id, m.a, 'inbound', 'contact', r.contact_id, m.pu, m.pm, m.parts, m.mentions, m.mb, m.fs, 'received', m.raw, m.tr, m.ca
+      from unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::jsonb[],
+          $19::bool[], $20::bool[], $21::jsonb[], $22::text[], $23::timestamptz[])
+          with ordinality as m(w, a, th, pu, pm, parts, mentions, mb, fs, raw, tr, ca, position)
+        join conv on conv.channel_account_id = m.a and conv.platform_thread_id = m.th
+        join resolved r on r.a = m.a and r.u = m.pu
+      order by m.position
       on conflict (channel_account_id, direction, platform_message_id) do nothing
       returning id, channel_account_id, platform_message_id
     )
-    select 'conversation' as kind, id::text as id, channel_account_id, platform_thread_id as platform_id from conv
+    select 'contact' as kind, contact_id::text as id, a as channel_account_id, u as platform_id from resolved
+    union all
+    select 'conversation', id::text, channel_account_id, platform_thread_id from conv
     union all
     select 'message', id::text, channel_account_id, platform_message_id from inserted`,
 };
@@ -125,43 +120,24 @@ const firstBy = <T>(items: readonly T[], keyOf: (item: T) => string) => {
  */
 export async function storeInboundBatch(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<PersistedInbound[]> {
   if (inputs.length === 0) return [];
-  const contactIds = await resolveContacts(runner, inputs);
-  const contactOf = (input: PersistInboundInput) => contactIds.get(key(input.channelAccountId, input.message.platformUserId))!;
-
-  // The last message of a thread sets its last inbound time.
-  const threads = [...new Map(inputs.map((input) => [key(input.channelAccountId, input.message.platformThreadId), input])).values()];
   // One row per platform message id; later copies in the batch are duplicates of the first.
   const firstOf = firstBy(inputs, (input) => key(input.channelAccountId, input.message.platformMessageId));
   const rows = [...firstOf.values()];
-  const storedAt = new Date();
-  const returned = await runner.query<{ kind: 'conversation' | 'message'; id: string; channel_account_id: string; platform_id: string }>(
-    storeMessagesStatement,
-    [
-      threads.map((input) => input.workspaceId),
-      threads.map((input) => input.channelAccountId),
-      threads.map((input) => input.message.platformThreadId),
-      threads.map((input) => input.message.conversationKind),
-      threads.map((input) => input.message.sentAt),
-      rows.map((input) => input.workspaceId),
-      rows.map((input) => input.channelAccountId),
-      rows.map((input) => input.message.platformThreadId),
-      rows.map(contactOf),
-      rows.map((input) => input.message.platformUserId),
-      rows.map((input) => input.message.platformMessageId),
-      rows.map((input) => json(input.message.parts)),
-      rows.map((input) => json(input.message.mentions)),
-      rows.map((input) => input.message.mentionsBot),
-      rows.map((input) => input.message.fromSelf),
-      rows.map((input) => json(input.message.raw)),
-      rows.map((input) => input.traceId),
-      rows.map(() => storedAt),
-    ],
-  );
+  const contactIds = new Map<string, string>();
   const conversationIds = new Map<string, string>();
   const insertedIds = new Map<string, string>();
-  for (const row of returned) {
-    (row.kind === 'conversation' ? conversationIds : insertedIds).set(key(row.channel_account_id, row.platform_id), row.id);
+  const senderOf = (input: PersistInboundInput) => key(input.channelAccountId, input.message.platformUserId);
+  await storeRows(runner, rows, { contactIds, conversationIds, insertedIds });
+  // Another process stored a sender's identity first: once more for that sender's messages,
+  // which now finds the identity.
+  const lost = rows.filter((input) => !contactIds.has(senderOf(input)));
+  if (lost.length > 0) {
+    await storeRows(runner, lost, { contactIds, conversationIds, insertedIds });
+    for (const input of lost) {
+      if (!contactIds.has(senderOf(input))) throw new InboundStoreError(`identity of ${input.message.platformUserId} neither inserted nor found`);
+    }
   }
+  const contactOf = (input: PersistInboundInput) => contactIds.get(senderOf(input))!;
   const conversationOf = (input: PersistInboundInput) =>
     conversationIds.get(key(input.channelAccountId, input.message.platformThreadId))!;
 
@@ -209,9 +185,19 @@ export async function storeInboundBatch(runner: SqlRunner, inputs: readonly Pers
   });
 }
 
-/** The contact behind each platform user of the batch (see `resolveContactsStatement`). */
-async function resolveContacts(runner: SqlRunner, inputs: readonly PersistInboundInput[]): Promise<Map<string, string>> {
-  const users = [...firstBy(inputs, (input) => key(input.channelAccountId, input.message.platformUserId)).values()];
+/** What `storeInboundStatement` returned, by composite key. */
+interface StoredIds {
+  /** Sender (channel account, platform user) → contact id. */
+  contactIds: Map<string, string>;
+  /** Thread (channel account, platform thread) → conversation id. */
+  conversationIds: Map<string, string>;
+  /** Message (channel account, platform message id) → message id, for rows inserted now. */
+  insertedIds: Map<string, string>;
+}
+
+/** Run `storeInboundStatement` for distinct messages and collect what it returned into `into`. */
+async function storeRows(runner: SqlRunner, rows: readonly PersistInboundInput[], into: StoredIds): Promise<void> {
+  const users = [...firstBy(rows, (input) => key(input.channelAccountId, input.message.platformUserId)).values()];
   const candidateByUnion = new Map<string, string>();
   const candidates = users.map((input) => {
     if (!input.message.unionId) return randomUUID();
@@ -220,28 +206,37 @@ async function resolveContacts(runner: SqlRunner, inputs: readonly PersistInboun
     if (!candidate) candidateByUnion.set(unionKey, (candidate = randomUUID()));
     return candidate;
   });
-  const rows = await runner.query<{ channel_account_id: string; platform_user_id: string; contact_id: string }>(resolveContactsStatement, [
-    users.map((input) => input.workspaceId),
-    users.map((input) => input.channelAccountId),
-    users.map((input) => input.message.platformUserId),
-    users.map((input) => input.message.unionId ?? null),
-    candidates,
-    users.map((input) => input.message.displayName ?? null),
-  ]);
-  const contactIds = new Map(rows.map((row) => [key(row.channel_account_id, row.platform_user_id), row.contact_id]));
-  // Another process stored the identity first: use its contact.
-  const lost = users.filter((input) => !contactIds.has(key(input.channelAccountId, input.message.platformUserId)));
-  if (lost.length > 0) {
-    const found = await runner.query<{ channel_account_id: string; platform_user_id: string; contact_id: string }>(findIdentities, [
-      lost.map((input) => input.channelAccountId),
-      lost.map((input) => input.message.platformUserId),
-    ]);
-    for (const row of found) contactIds.set(key(row.channel_account_id, row.platform_user_id), row.contact_id);
-    for (const input of lost) {
-      if (!contactIds.has(key(input.channelAccountId, input.message.platformUserId))) {
-        throw new InboundStoreError(`identity of ${input.message.platformUserId} neither inserted nor found`);
-      }
-    }
-  }
-  return contactIds;
+  // The last message of a thread sets its last inbound time.
+  const threads = [...new Map(rows.map((input) => [key(input.channelAccountId, input.message.platformThreadId), input])).values()];
+  const storedAt = new Date();
+  const returned = await runner.query<{ kind: 'contact' | 'conversation' | 'message'; id: string; channel_account_id: string; platform_id: string }>(
+    storeInboundStatement,
+    [
+      users.map((input) => input.workspaceId),
+      users.map((input) => input.channelAccountId),
+      users.map((input) => input.message.platformUserId),
+      users.map((input) => input.message.unionId ?? null),
+      candidates,
+      users.map((input) => input.message.displayName ?? null),
+      threads.map((input) => input.workspaceId),
+      threads.map((input) => input.channelAccountId),
+      threads.map((input) => input.message.platformThreadId),
+      threads.map((input) => input.message.conversationKind),
+      threads.map((input) => input.message.sentAt),
+      rows.map((input) => input.workspaceId),
+      rows.map((input) => input.channelAccountId),
+      rows.map((input) => input.message.platformThreadId),
+      rows.map((input) => input.message.platformUserId),
+      rows.map((input) => input.message.platformMessageId),
+      rows.map((input) => json(input.message.parts)),
+      rows.map((input) => json(input.message.mentions)),
+      rows.map((input) => input.message.mentionsBot),
+      rows.map((input) => input.message.fromSelf),
+      rows.map((input) => json(input.message.raw)),
+      rows.map((input) => input.traceId),
+      rows.map(() => storedAt),
+    ],
+  );
+  const maps = { contact: into.contactIds, conversation: into.conversationIds, message: into.insertedIds };
+  for (const row of returned) maps[row.kind].set(key(row.channel_account_id, row.platform_id), row.id);
 }

@@ -2,14 +2,17 @@
  * Inbound intake and the outbox on both drivers: dedup under concurrency, identity merging,
  * idempotent completion, and exclusive delivery claims.
  */
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { InboundMessage } from '../model.ts';
 import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
 import type { DatabaseHandle } from './database.ts';
+import { storeInboundBatch } from './inbound-batch-store.ts';
 import { pendingInbound, persistInbound } from './inbound-repository.ts';
 import { claimPassiveReply, claimWithinWindow, completeInbound, markSent, undeliveredOutbound } from './outbox-repository.ts';
 import { channelAccounts, contacts, identities, messages, workspaces } from './schema.ts';
+import { sqlRunnerOf, type SqlRunner } from './sql-runner.ts';
 
 let counter = 0;
 const inbound = (overrides: Partial<InboundMessage> = {}): InboundMessage => ({
@@ -68,6 +71,37 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     const ids = await database.db.select().from(identities).where(eq(identities.contactId, first.contactId));
     expect(ids.map((i) => i.channelAccountId).sort()).toEqual(['oa-1', 'oa-2']);
     expect(await database.db.select().from(contacts).where(eq(contacts.id, first.contactId))).toHaveLength(1);
+  });
+
+  // Another process stores the new follower's identity while this one's statement runs: the
+  // statement waits on the identity's unique key, inserts nothing for the message, and the store
+  // runs once more for it, which finds the other process's contact.
+  test.skipIf(driver !== 'postgres')('a sender whose identity another process stores first gets that contact', async () => {
+    const runner = sqlRunnerOf(database.db);
+    const statements: string[] = [];
+    const counting: SqlRunner = { query: (statement, params) => (statements.push(statement.name), runner.query(statement, params)) };
+    const message = inbound({ platformUserId: 'racer', platformThreadId: 'racer' });
+    const theirs = randomUUID();
+    let stored: ReturnType<typeof storeInboundBatch> | undefined;
+    await database.db.transaction(async (tx) => {
+      await tx.insert(contacts).values({ id: theirs, workspaceId: 'w1' });
+      await tx.insert(identities).values({ workspaceId: 'w1', contactId: theirs, channelAccountId: 'oa-1', platformUserId: 'racer' });
+      stored = storeInboundBatch(counting, [{ workspaceId: 'w1', channelAccountId: 'oa-1', message, traceId: 't' }]);
+      // Commit only once our statement waits for this transaction's identity row.
+      await expect
+        .poll(async () => {
+          const rows = await database.db.execute<{ waiting: number }>(
+            sql`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+          );
+          return (rows as unknown as { rows: Array<{ waiting: number }> }).rows[0]?.waiting;
+        })
+        .toBe(1);
+    });
+    const [result] = await stored!;
+    expect(result).toMatchObject({ contactId: theirs, duplicate: false });
+    expect(statements.filter((name) => name === 'kefu_inbound_store')).toHaveLength(2);
+    const rows = await database.db.select().from(messages).where(eq(messages.platformMessageId, message.platformMessageId));
+    expect(rows.map((row) => row.contactId)).toEqual([theirs]);
   });
 
   test('completing a message twice writes its replies once', async () => {
