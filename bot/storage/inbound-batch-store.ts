@@ -28,8 +28,9 @@ import type { SqlRunner, SqlStatement } from './sql-runner.ts';
 // messages are not inserted: the caller runs the statement again for them, which then finds the
 // identity (the contact made for it stays empty).
 // Conversations ($7–$11): one row per thread (ON CONFLICT DO UPDATE may touch a row once per
-// statement); a late copy of an older message never moves `last_inbound_at` (the reply window) back. Messages ($12–$23): ORDER BY the input position, which keeps the subquery
-// unflattened, so the `sequence` default is evaluated above the sort, in arrival order.
+// statement); a late copy of an older message never moves `last_inbound_at` (the dashboard's last
+// customer message time) back. Messages ($12–$23): ORDER BY the input position, which keeps the
+// subquery unflattened, so the `sequence` default is evaluated above the sort, in arrival order.
 export const storeInboundStatement: SqlStatement = {
   name: 'kefu_inbound_store',
   text: `with k as (

@@ -11,7 +11,7 @@ import type { DatabaseHandle } from './database.ts';
 import { storeInboundBatch } from './inbound-batch-store.ts';
 import { pendingInbound, persistInbound } from './inbound-repository.ts';
 import { claimPassiveReply, claimWithinWindow, completeInbound, markSent, undeliveredOutbound } from './outbox-repository.ts';
-import { channelAccounts, contacts, identities, messages, workspaces } from './schema.ts';
+import { channelAccounts, contacts, conversations, identities, messages, workspaces } from './schema.ts';
 import { sqlRunnerOf, type SqlRunner } from './sql-runner.ts';
 
 let counter = 0;
@@ -102,6 +102,14 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     expect(statements.filter((name) => name === 'kefu_inbound_store')).toHaveLength(2);
     const rows = await database.db.select().from(messages).where(eq(messages.platformMessageId, message.platformMessageId));
     expect(rows.map((row) => row.contactId)).toEqual([theirs]);
+  });
+
+  test('a message sent earlier than the last one stored does not move the reply window back', async () => {
+    const later = new Date('2026-12-03T10:00:00Z');
+    const first = await persist(inbound({ platformUserId: 'window-user', platformThreadId: 'window-user', sentAt: later }));
+    await persist(inbound({ platformUserId: 'window-user', platformThreadId: 'window-user', sentAt: new Date('2026-12-03T09:00:00Z') }));
+    const [conversation] = await database.db.select().from(conversations).where(eq(conversations.id, first.conversationId));
+    expect(conversation?.lastInboundAt?.toISOString()).toBe(later.toISOString());
   });
 
   test('completing a message twice writes its replies once', async () => {
