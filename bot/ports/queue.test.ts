@@ -100,6 +100,14 @@ describeQueueContract('BullMQ (Redis)', bullmqHarness, { skip: !(await redisAvai
 describe('database queue (PGlite): leases and kept rows', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const queueName = () => `q-${randomUUID().slice(0, 8)}`;
+  /** A queue with a name of its own on the shared PGlite database, closed after the test. */
+  const newQueue = async () => {
+    const { db } = await testDatabase('pglite');
+    const name = queueName();
+    const factory = createDatabaseQueueFactory({ db });
+    onTestFinished(() => factory.close());
+    return { db, name, queue: factory.create(name) };
+  };
 
   test('a lease is renewed while a long job runs, so another worker does not take it', async () => {
     const { db } = await testDatabase('pglite');
@@ -156,11 +164,7 @@ describe('database queue (PGlite): leases and kept rows', () => {
   });
 
   test('a job added alone (prepared insert) is stored as one added in bulk: JSON data, delay, one per key', async () => {
-    const { db } = await testDatabase('pglite');
-    const name = queueName();
-    const factory = createDatabaseQueueFactory({ db });
-    onTestFinished(() => factory.close());
-    const queue = factory.create(name);
+    const { db, name, queue } = await newQueue();
     await queue.add('alone', { text: '你好', n: 1 }, { jobId: 'a', delayMs: 60_000, attempts: 2 });
     await queue.add('alone', { text: 'again' }, { jobId: 'a' });
     await queue.addBulk([
@@ -180,11 +184,7 @@ describe('database queue (PGlite): leases and kept rows', () => {
   });
 
   test('completed jobs are deleted; failed ones are kept with their last error', async () => {
-    const { db } = await testDatabase('pglite');
-    const name = queueName();
-    const factory = createDatabaseQueueFactory({ db });
-    onTestFinished(() => factory.close());
-    const queue = factory.create(name);
+    const { db, name, queue } = await newQueue();
     let failed = 0;
     queue.onFailed(() => void failed++);
     await queue.process(async (job) => {
