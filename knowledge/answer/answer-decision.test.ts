@@ -46,6 +46,12 @@ describe('decideAnswer on the demo knowledge base', () => {
     expect(await decide('能开专票吗')).toMatchObject({ outcome: 'clarify', choices: [{ entry: { id: 'invoice' } }, {}, {}] });
   });
 
+  test('asking how to reach the shop finds the contact entry, not the franchise one (加盟怎么联系)', async () => {
+    for (const message of ['怎么联系你们', '你们电话多少', '联系方式']) {
+      expect((await decide(message)).best?.entry.id, message).toBe('contact');
+    }
+  });
+
   test('a vague question is asked back with distinct questions, best first', async () => {
     const decision = await decide('外卖');
     expect(decision.outcome).toBe('clarify');
