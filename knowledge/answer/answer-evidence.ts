@@ -6,7 +6,8 @@
  *   by `termInformation` — that a text also contains.
  * - Relevance of a hit: the mean of its coverage by its best-matching question variant ("the
  *   customer asked this") and by the whole entry, variants and answer ("this entry talks about
- *   it"). Entries without questions (document chunks) use their text for both.
+ *   it"). Entries without questions (document chunks) use their text for both. 0 when the entry
+ *   shares nothing with the query but interrogatives (怎么办, 为什么…): see `sharesTopic`.
  * - Evidence: the best hit's relevance, discounted by how closely another candidate explains the
  *   query too (`ambiguityDiscount` × the runner-up's share of it): two equally good candidates
  *   are a question to ask back, not an answer to give.
