@@ -2,9 +2,9 @@
  * CPU per statement on the embedded database: `PGlite.query` (parse, plan and six protocol calls
  * every time) against the statement cache (`bot/storage/pglite-prepared-client.ts`: prepared once,
  * then Bind + Execute + Sync in one call) — the figures behind DECISIONS #19. Three statements of
- * the webhook's path on a migrated Kefu database: a one-parameter select, the contact-resolving
- * CTE of ingress (a new identity for the first 500 calls, then existing ones), and an insert of an
- * embedded-queue job; and a one-row select with the options a Drizzle prepared query passes (array
+ * the webhook's path on a migrated Kefu database: a one-parameter select, ingress's store CTE
+ * (contact, conversation and message; a new follower for the first 500 calls, then returning
+ * ones), and an insert of an embedded-queue job; and a one-row select with the options a Drizzle prepared query passes (array
  * rows, its own date parsers). PGlite runs in this thread, so process CPU is the statement's whole cost.
  * Process CPU and wall time per statement, medians of 5 interleaved rounds.
  *

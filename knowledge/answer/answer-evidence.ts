@@ -129,7 +129,12 @@ function share(query: WeighedTerms, text: TermSets, credit: number, family: 'wor
 
 const interrogatives = new Set(interrogativeWords);
 /** The character bigrams inside interrogative words (怎么办 → 怎么, 么办). */
-const interrogativeGrams = new Set(interrogativeWords.flatMap((word) => [...word].slice(1).map((character, index) => `${word[index]}${character}`)));
+const interrogativeGrams = new Set(
+  interrogativeWords.flatMap((word) => {
+    const characters = [...word];
+    return characters.slice(1).map((character, index) => `${characters[index]}${character}`);
+  }),
+);
 
 /**
  * Whether the text shares with the query something besides the way of asking: a query word that is
