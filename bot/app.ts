@@ -42,7 +42,7 @@ import { createConversationProcessor } from './processor.ts';
 import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
 import { scheduleEmbeddedMaintenance } from './storage/embedded-maintenance.ts';
 import { createRedisReplyBridge } from './redis-reply-bridge.ts';
-import { createReplyDispatch } from './reply-dispatch.ts';
+import { createReplyDispatch, deliverJobName } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
@@ -147,7 +147,14 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       history: createConversationHistory(database.db),
       timeoutMs: config.llm?.timeoutMs,
     };
-    const pipeline = createDefaultPipeline({ retriever, intents, cache, handlers: options.handlers, llm });
+    const pipeline = createDefaultPipeline({
+      retriever,
+      intents,
+      cache,
+      handlers: options.handlers,
+      llm,
+      handoff: { pendingTimeoutMs: config.handoff.pendingTimeoutMinutes * 60_000 },
+    });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
     closers.push(() => queues.close());
@@ -194,7 +201,14 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       },
       metricsText: () => metrics.registry.metrics(),
       routers: [
-        createDashboardRouter({ db: database.db, cache, knowledgeRetriever: retriever, intents }),
+        createDashboardRouter({
+          db: database.db,
+          cache,
+          knowledgeRetriever: retriever,
+          intents,
+          deliverConversation: async (conversationId, messageId) =>
+            void (await outboxQueue.add(deliverJobName, { conversationId }, { jobId: `deliver-${messageId}` })),
+        }),
         ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
       ],
       middleware: [],

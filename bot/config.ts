@@ -113,6 +113,8 @@ const fileSchema = z.strictObject({
    * `{ "name": "<starter intent>", "disabled": true }` switches that starter intent off.
    */
   intents: z.array(configIntentEntrySchema).default([]),
+  /** Handoff to a human: how long a request waits for someone to take it over before the bot resumes (0 = forever). */
+  handoff: z.strictObject({ pendingTimeoutMinutes: z.number().min(0).max(7 * 24 * 60).default(10) }).default({ pendingTimeoutMinutes: 10 }),
   /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
   sandbox: z.boolean().default(false),
 });
@@ -137,6 +139,8 @@ export interface KefuConfig {
   knowledge: Array<{ workspace: string; file: string; name: string }>;
   /** Workspaces' own intents, each with its workspace resolved. */
   intents: Array<OwnIntentEntry & { workspace: string }>;
+  /** Handoff to a human (`handlers/handoff.ts`, `handlers/human-mode-gate.ts`). */
+  handoff: { pendingTimeoutMinutes: number };
   sandbox: boolean;
   /** Where the config came from: a file path, or `demo`. */
   source: string;
@@ -268,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       name: entry.name ?? 'FAQ',
     })),
     intents: file.intents.map((intent) => ({ ...intent, workspace: intent.workspace ?? defaultWorkspaceId })),
+    handoff: file.handoff,
     sandbox: file.sandbox,
     source,
   };

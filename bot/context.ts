@@ -10,7 +10,15 @@ import { textOf, type ChannelType, type ContentPart, type ConversationKind, type
 export interface BotContextInit {
   workspaceId: string;
   channel: { id: string; type: ChannelType };
-  conversation: { id: string; kind: ConversationKind; status: ConversationStatus; platformThreadId: string };
+  conversation: {
+    id: string;
+    kind: ConversationKind;
+    /** The status when this message was taken for processing. */
+    status: ConversationStatus;
+    /** When that status was entered (null: the conversation never changed status). */
+    statusChangedAt?: Date | null;
+    platformThreadId: string;
+  };
   contact: { id: string };
   message: {
     id: string;
@@ -42,6 +50,8 @@ export class BotContext {
   readonly replies: OutboundReply[] = [];
   /** Set by a middleware that decided the message needs no action (e.g. a human owns it). */
   ignored = false;
+  /** The conversation status the pipeline asked for (`changeStatus`), if any. */
+  statusChange: ConversationStatus | undefined;
 
   constructor(init: BotContextInit) {
     this.workspaceId = init.workspaceId;
@@ -58,6 +68,16 @@ export class BotContext {
   get event(): string | undefined {
     const part = this.message.parts.find((p) => p.type === 'event');
     return part?.type === 'event' ? part.event : undefined;
+  }
+
+  /**
+   * Move the conversation to `status` (e.g. `pending`: the customer asked for a human). Like
+   * replies, it is committed only after the whole pipeline succeeded, together with them — and only
+   * if the conversation still has the status this message saw, so an operator who took it over in
+   * the meantime keeps it.
+   */
+  changeStatus(status: ConversationStatus): void {
+    this.statusChange = status;
   }
 
   /** Queue a reply to this message: plain text, or a full reply with citations and intent. */

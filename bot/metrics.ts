@@ -25,6 +25,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    statusChanges: new Counter({
+      name: 'kefu_conversation_status_changes_total',
+      help: 'Conversation status changes the pipeline asked for (pending: a customer asked for a human; bot: nobody took a request up in time), by new status',
+      labelNames: ['to'] as const,
+      registers: [registry],
+    }),
     processingLatency: new Histogram({
       name: 'kefu_processing_seconds',
       help: 'Pipeline time per inbound message',

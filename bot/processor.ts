@@ -84,6 +84,7 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
       id: conversation.id,
       kind: conversation.kind,
       status: conversation.status,
+      statusChangedAt: conversation.statusChangedAt,
       platformThreadId: conversation.platformThreadId,
     },
     contact: { id: message.contactId ?? '' },
@@ -100,7 +101,8 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
   });
   await deps.pipeline(ctx);
   const outcome = ctx.ignored && ctx.replies.length === 0 ? 'ignored' : 'processed';
-  const completed = await completeInbound(deps.db, { inbound: message, replies: ctx.replies, outcome });
+  const statusChange = ctx.statusChange === undefined ? undefined : { from: conversation.status, to: ctx.statusChange };
+  const completed = await completeInbound(deps.db, { inbound: message, replies: ctx.replies, outcome, statusChange });
   deps.metrics.messagesProcessed.inc({ outcome: completed ? outcome : 'already_done' });
   deps.metrics.processingLatency.observe((performance.now() - started) / 1000);
   // How much of the webhook's passive-reply budget is left: only a webhook still inside it may be
@@ -112,6 +114,10 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
     // webhook can carry it (or the channel has no budget) it is sent at once.
     const delayMs = entry.passiveReplyBudgetMs > 0 ? Math.max(0, heldFor + 50) : 0;
     await deps.dispatchReplies({ conversation, messageId: message.id, delayMs });
+  }
+  if (completed && statusChange) {
+    deps.metrics.statusChanges.inc({ to: statusChange.to });
+    log.info({ from: statusChange.from, to: statusChange.to }, 'conversation status change requested');
   }
   log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');
 }

@@ -1,8 +1,8 @@
 /**
  * The default processing stack (DESIGN.md "The pipeline"): error boundary → ignore own messages →
- * human-mode gate → events → picked question → intent → fixed intent replies → your handlers → knowledge
- * answer → fallback. Later stages (group gating, intent routing, orders, tickets, handoff) slot in
- * by position.
+ * human-mode gate → events → picked question → intent → handoff to a human → fixed intent replies →
+ * your handlers → knowledge answer → fallback. Later stages (group gating, intent routing, orders,
+ * tickets) slot in by position.
  */
 import { compose } from '../bot/compose.ts';
 import type { BotContext, BotMiddleware } from '../bot/context.ts';
@@ -18,6 +18,7 @@ import { intentReplies } from './intent-replies.ts';
 import { errorBoundary } from './error-boundary.ts';
 import { handleEvents } from './events.ts';
 import { fallback } from './fallback.ts';
+import { handOffToHuman } from './handoff.ts';
 import { humanModeGate } from './human-mode-gate.ts';
 import { ignoreOwnMessages } from './ignore-own-messages.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
@@ -37,6 +38,8 @@ export interface DefaultPipelineOptions {
   /** A language model for follow-up rewriting and grounded answers; none = extractive answers. */
   llm?: LlmAnswerOptions;
   welcome?: string;
+  /** Handoff to a human (`handoff.ts`, `human-mode-gate.ts`): the confirmation, and how long a request waits. */
+  handoff?: { reply?: string; pendingTimeoutMs?: number };
   /** Your own stages, run after the gates and events and before the knowledge answer. */
   handlers?: BotMiddleware[];
 }
@@ -46,11 +49,17 @@ export function createDefaultPipeline(options: DefaultPipelineOptions): (ctx: Bo
   const stack: BotMiddleware[] = [
     errorBoundary(),
     ignoreOwnMessages(),
-    humanModeGate(),
+    humanModeGate({ pendingTimeoutMs: options.handoff?.pendingTimeoutMs }),
     handleEvents({ welcome: options.welcome }),
     // A bare "2" answering the bot's own question comes before intent detection guesses at it.
     answerPickedChoice({ cache: options.cache }),
-    ...(intents ? [detectIntent({ intents }), intentReplies({ replyFor: intents.replyFor })] : []),
+    ...(intents
+      ? [
+          detectIntent({ intents }),
+          handOffToHuman({ reply: options.handoff?.reply, replyFor: intents.replyFor }),
+          intentReplies({ replyFor: intents.replyFor }),
+        ]
+      : []),
     ...(options.handlers ?? []),
     knowledgeAnswer({ retriever: options.retriever, cache: options.cache, decision: options.knowledgeDecision, llm: options.llm }),
     fallback(),

@@ -75,7 +75,10 @@ export async function runChat(options: { user?: string; channel?: string }): Pro
     if (text) {
       if (!process.stdin.isTTY) process.stdout.write(`你: ${text}\n`);
       try {
-        print(await send({ text }));
+        const replies = await send({ text });
+        // Silence is an answer too (a human was asked for, or owns the conversation): say so.
+        if (replies.length === 0) process.stdout.write('(没有回复)\n');
+        else print(replies);
       } catch (error) {
         process.stdout.write(`(发送失败: ${(error as Error).message})\n`);
       }

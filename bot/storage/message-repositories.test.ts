@@ -137,6 +137,37 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     expect(await pendingInbound(database.db, stored.conversationId)).toHaveLength(0);
   });
 
+  test('a status change the pipeline asked for is committed with the mark, unless the conversation moved meanwhile', async () => {
+    const statusOf = async (conversationId: string) =>
+      (await database.db.select().from(conversations).where(eq(conversations.id, conversationId)))[0]!;
+    const asked = await persist(inbound({ platformUserId: 'handoff-user', platformThreadId: 'handoff-user' }));
+    const [first] = await pendingInbound(database.db, asked.conversationId);
+    const confirmation = [{ parts: [{ type: 'text' as const, text: '正在为您转接' }] }];
+    await completeInbound(database.db, { inbound: first!, replies: confirmation, outcome: 'processed', statusChange: { from: 'bot', to: 'pending' } });
+    const pending = await statusOf(asked.conversationId);
+    expect(pending.status).toBe('pending');
+    expect(pending.statusChangedAt).toBeInstanceOf(Date);
+
+    // An operator takes it over while the next message is in the pipeline, which saw `pending`
+    // and asks for `bot` (say, the wait ran out): the operator's change stands.
+    await persist(inbound({ platformUserId: 'handoff-user', platformThreadId: 'handoff-user' }));
+    const [second] = await pendingInbound(database.db, asked.conversationId);
+    await database.db.update(conversations).set({ status: 'human' }).where(eq(conversations.id, asked.conversationId));
+    expect(
+      await completeInbound(database.db, { inbound: second!, replies: [], outcome: 'processed', statusChange: { from: 'pending', to: 'bot' } }),
+    ).toBe(true);
+    expect((await statusOf(asked.conversationId)).status).toBe('human');
+
+    // A change without replies still applies (and a completed message changes nothing again).
+    await database.db.update(conversations).set({ status: 'pending' }).where(eq(conversations.id, asked.conversationId));
+    await persist(inbound({ platformUserId: 'handoff-user', platformThreadId: 'handoff-user' }));
+    const [third] = await pendingInbound(database.db, asked.conversationId);
+    await completeInbound(database.db, { inbound: third!, replies: [], outcome: 'processed', statusChange: { from: 'pending', to: 'bot' } });
+    expect((await statusOf(asked.conversationId)).status).toBe('bot');
+    await completeInbound(database.db, { inbound: third!, replies: [], outcome: 'processed', statusChange: { from: 'bot', to: 'pending' } });
+    expect((await statusOf(asked.conversationId)).status).toBe('bot');
+  });
+
   test('a reply is claimed by the passive path or the API sender, never both', async () => {
     const stored = await persist(inbound({ platformUserId: 'claim-user', platformThreadId: 'claim-user' }));
     const [row] = await pendingInbound(database.db, stored.conversationId);

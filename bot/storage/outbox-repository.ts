@@ -5,7 +5,7 @@
  * wins, never both.
  */
 import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { OutboundReply } from '../model.ts';
+import type { ConversationStatus, OutboundReply } from '../model.ts';
 import type { Database } from './database.ts';
 import type { MessageRow } from './inbound-repository.ts';
 import { messages } from './schema.ts';
@@ -17,11 +17,18 @@ export interface CompleteInboundInput {
   replies: OutboundReply[];
   /** `ignored` when the pipeline chose not to act (own message, human mode, not addressed). */
   outcome: 'processed' | 'ignored';
+  /**
+   * A status change the pipeline asked for (`BotContext.changeStatus`): applied with the mark, and
+   * only while the conversation still has status `from` (an operator's change made meanwhile wins).
+   */
+  statusChange?: { from: ConversationStatus; to: ConversationStatus };
 }
 
 // One statement, so atomic without a transaction (three round trips fewer than BEGIN … COMMIT):
 // the mark, the replies — inserted only if the mark took, in the pipeline's order (ORDER BY keeps
-// the `sequence` default evaluated in that order) — and the conversation's `updated_at`.
+// the `sequence` default evaluated in that order) — and the conversation's `updated_at` and asked-for
+// status ($10 → $11, in the same UPDATE: PostgreSQL applies only one of two updates of a row made
+// by one statement).
 const completeInboundStatement: SqlStatement = {
   name: 'kefu_complete_inbound',
   text: `with done as (
@@ -40,8 +47,10 @@ const completeInboundStatement: SqlStatement = {
       returning id
     ),
     touched as (
-      update conversations set updated_at = now()
-      where id = (select conversation_id from done) and exists (select 1 from replies)
+      update conversations set updated_at = now(),
+        status = case when status = $10::text then $11::text else status end,
+        status_changed_at = case when status = $10::text then now() else status_changed_at end
+      where id = (select conversation_id from done) and (exists (select 1 from replies) or status = $10::text)
     )
     select count(*)::int as completed from done`,
 };
@@ -63,6 +72,8 @@ export async function completeInbound(db: Database, input: CompleteInboundInput)
     replies.map((reply) => reply.intent ?? null),
     replies.map((reply) => reply.confidence ?? null),
     replies.map((reply) => json(reply.citations)),
+    input.statusChange?.from ?? null,
+    input.statusChange?.to ?? null,
   ]);
   return (row?.completed ?? 0) > 0;
 }

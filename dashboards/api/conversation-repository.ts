@@ -19,12 +19,14 @@ export interface Page<Item> {
   nextCursor?: string;
 }
 
-const conversationColumns = {
+/** The columns of a {@link ConversationSummary}. */
+export const conversationColumns = {
   id: conversations.id,
   channelAccountId: conversations.channelAccountId,
   platformThreadId: conversations.platformThreadId,
   kind: conversations.kind,
   status: conversations.status,
+  statusChangedAt: conversations.statusChangedAt,
   assigneeId: conversations.assigneeId,
   team: conversations.team,
   priority: conversations.priority,
@@ -34,12 +36,14 @@ const conversationColumns = {
   updatedAt: conversations.updatedAt,
 };
 
-const messageColumns = {
+/** The columns of a {@link MessageView}. */
+export const messageColumns = {
   id: messages.id,
   sequence: messages.sequence,
   conversationId: messages.conversationId,
   direction: messages.direction,
   authorKind: messages.authorKind,
+  authorOperatorId: messages.authorOperatorId,
   contactId: messages.contactId,
   parts: messages.parts,
   mentions: messages.mentions,

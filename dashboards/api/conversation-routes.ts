@@ -1,12 +1,16 @@
 /**
- * Conversation routes (any role): the workspace's conversations and one conversation's messages.
- * A conversation id of another workspace answers 404, exactly like an id that does not exist.
+ * Conversation routes: the workspace's conversations and one conversation's messages (any role),
+ * and the handoff actions — take over, hand back, resolve (`conversation-handoff.ts`; admins,
+ * operators and staff). A conversation id of another workspace answers 404, exactly like an id
+ * that does not exist.
  */
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../../bot/storage/database.ts';
-import { currentOperator, type DashboardState } from './auth.ts';
+import { currentOperator, requireRole, type DashboardState } from './auth.ts';
+import { applyHandoffAction, handoffActions } from './conversation-handoff.ts';
+import { queueStaffMessage } from './staff-messages.ts';
 import {
   conversationStatuses,
   findConversation,
@@ -16,13 +20,15 @@ import {
   parseMessageCursor,
 } from './conversation-repository.ts';
 import { DashboardError, notFound } from './http-errors.ts';
-import { validate } from './request-body.ts';
+import { readValidBody, validate } from './request-body.ts';
 
 /** What the conversation routes need from the router's composition. */
 export interface ConversationRouteDependencies {
   db: Database;
   /** `requireOperator` for ordinary routes. */
   authenticate: Middleware<DashboardState>;
+  /** Ask the outbox sender to deliver a conversation's queued messages now (a staff message); without it the recovery sweep sends them within about two minutes. */
+  deliverConversation?: (conversationId: string, messageId: string) => Promise<void>;
 }
 
 /** Largest page size of list routes. */
@@ -34,10 +40,14 @@ const pageSchema = {
 };
 const conversationQuerySchema = z.object({ ...pageSchema, status: z.enum(conversationStatuses).optional() });
 const messageQuerySchema = z.object(pageSchema);
+/** WeChat's text messages hold 2,048 bytes; a staff message is kept well inside one. */
+const staffMessageSchema = z.strictObject({ text: z.string().trim().min(1).max(600) });
 
+const conversationTaken = () =>
+  new DashboardError(409, 'conversation_taken', 'another operator has taken this conversation over; hand it back first');
 const invalidCursor = () => new DashboardError(400, 'validation_failed', 'cursor: invalid', { field: 'cursor' });
 
-/** Register `GET /conversations` and `GET /conversations/:id/messages` on `router`. */
+/** Register the conversation routes on `router`. */
 export function registerConversationRoutes(router: Router<DashboardState>, deps: ConversationRouteDependencies): void {
   const { db, authenticate } = deps;
 
@@ -65,4 +75,36 @@ export function registerConversationRoutes(router: Router<DashboardState>, deps:
     });
     ctx.body = { messages: page.items, nextCursor: page.nextCursor ?? null };
   });
+
+  const handler = requireRole('admin', 'operator', 'staff');
+  router.post('/conversations/:id/messages', authenticate, handler, async function sendStaffMessage(ctx) {
+    const operator = currentOperator(ctx);
+    const body = await readValidBody(ctx, staffMessageSchema);
+    const result = await queueStaffMessage(db, {
+      workspaceId: operator.workspaceId,
+      conversationId: ctx.params.id ?? '',
+      operatorId: operator.id,
+      text: body.text,
+    });
+    if (result.outcome === 'not_found') throw notFound('conversation');
+    if (result.outcome === 'taken') throw conversationTaken();
+    await deps.deliverConversation?.(result.conversation.id, result.message.id);
+    ctx.status = 201;
+    ctx.body = { message: result.message, conversation: result.conversation };
+  });
+
+  for (const action of handoffActions) {
+    router.post(`/conversations/:id/${action}`, authenticate, handler, async function changeConversationHandoff(ctx) {
+      const operator = currentOperator(ctx);
+      const result = await applyHandoffAction(db, {
+        workspaceId: operator.workspaceId,
+        conversationId: ctx.params.id ?? '',
+        operatorId: operator.id,
+        action,
+      });
+      if (result.outcome === 'not_found') throw notFound('conversation');
+      if (result.outcome === 'taken') throw conversationTaken();
+      ctx.body = { conversation: result.conversation };
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../bot/storage/database.ts';
-import { conversations } from '../../bot/storage/schema.ts';
+import { conversations, messages } from '../../bot/storage/schema.ts';
 import { createTestDatabase, testDrivers } from '../../test/support/services.ts';
 import { bearer, createTestApp, login, seedConversation, seedMessage, seedOperator, seedWorkspace } from './test-support.ts';
 
@@ -105,5 +105,76 @@ describe.each(await testDrivers())('dashboard conversations on %s', (driver) => 
     const bad = await client.get(`/api/v1/conversations?cursor=${forged}`).set(headers);
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('cursor');
+  });
+
+  it('takes a conversation over, refuses a second owner, hands it back and resolves it', async () => {
+    const { home, foreign, client, headers: viewerHeaders } = await setup();
+    const staff = bearer(await login(client, (await seedOperator(handle.db, { workspaceId: home.workspaceId, role: 'staff' })).username));
+    const colleague = bearer(await login(client, (await seedOperator(handle.db, { workspaceId: home.workspaceId, role: 'operator' })).username));
+    const waiting = await seedConversation(handle.db, { ...home, status: 'pending' });
+
+    const taken = await client.post(`/api/v1/conversations/${waiting}/take-over`).set(staff).expect(200);
+    expect(taken.body.conversation).toMatchObject({ id: waiting, status: 'human' });
+    expect(taken.body.conversation.assigneeId).toMatch(/^[0-9a-f-]{36}$/);
+    const changedAt = taken.body.conversation.statusChangedAt;
+    expect(Date.parse(changedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Taking one's own conversation over again changes nothing; a colleague is refused.
+    const again = await client.post(`/api/v1/conversations/${waiting}/take-over`).set(staff).expect(200);
+    expect(again.body.conversation.statusChangedAt).toBe(changedAt);
+    const refused = await client.post(`/api/v1/conversations/${waiting}/take-over`).set(colleague);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conversation_taken');
+    const [row] = await handle.db.select().from(conversations).where(sql`id = ${waiting}`);
+    expect(row).toMatchObject({ status: 'human', assigneeId: taken.body.conversation.assigneeId });
+
+    const back = await client.post(`/api/v1/conversations/${waiting}/hand-back`).set(colleague).expect(200);
+    expect(back.body.conversation).toMatchObject({ status: 'bot', assigneeId: null });
+    const resolved = await client.post(`/api/v1/conversations/${waiting}/resolve`).set(colleague).expect(200);
+    expect(resolved.body.conversation.status).toBe('resolved');
+    const listed = await client.get('/api/v1/conversations?status=resolved').set(viewerHeaders).expect(200);
+    expect(listed.body.conversations.map((conversation: { id: string }) => conversation.id)).toContain(waiting);
+
+    // Viewers only watch; another workspace's conversation is not there.
+    expect((await client.post(`/api/v1/conversations/${waiting}/take-over`).set(viewerHeaders)).status).toBe(403);
+    const secret = await seedConversation(handle.db, { ...foreign, status: 'pending' });
+    const foreignTry = await client.post(`/api/v1/conversations/${secret}/take-over`).set(staff);
+    expect(foreignTry.status).toBe(404);
+    const [untouched] = await handle.db.select().from(conversations).where(sql`id = ${secret}`);
+    expect(untouched).toMatchObject({ status: 'pending', assigneeId: null });
+    await client.post('/api/v1/conversations/not-a-uuid/hand-back').set(staff).expect(404);
+  });
+
+  it('lets staff write to the customer: takes the conversation over and queues the message for delivery', async () => {
+    const { home, foreign, headers: viewerHeaders } = await setup();
+    const delivered: Array<[string, string]> = [];
+    const { client } = createTestApp({ db: handle.db, deliverConversation: async (conversationId, messageId) => void delivered.push([conversationId, messageId]) });
+    const writer = await seedOperator(handle.db, { workspaceId: home.workspaceId, role: 'staff' });
+    const staff = bearer(await login(client, writer.username));
+    const waiting = await seedConversation(handle.db, { ...home, status: 'pending' });
+
+    const sent = await client.post(`/api/v1/conversations/${waiting}/messages`).set(staff).send({ text: '  您好，我是店长  ' }).expect(201);
+    expect(sent.body.conversation).toMatchObject({ status: 'human', assigneeId: writer.id });
+    expect(sent.body.message).toMatchObject({
+      direction: 'outbound',
+      authorKind: 'staff',
+      authorOperatorId: writer.id,
+      deliveryStatus: 'queued',
+      parts: [{ type: 'text', text: '您好，我是店长' }],
+    });
+    expect(delivered).toEqual([[waiting, sent.body.message.id]]);
+    const listed = await client.get(`/api/v1/conversations/${waiting}/messages`).set(staff).expect(200);
+    expect(listed.body.messages[0].id).toBe(sent.body.message.id);
+
+    const colleague = bearer(await login(client, (await seedOperator(handle.db, { workspaceId: home.workspaceId, role: 'operator' })).username));
+    const refused = await client.post(`/api/v1/conversations/${waiting}/messages`).set(colleague).send({ text: '我来' });
+    expect(refused.status).toBe(409);
+    expect((await client.post(`/api/v1/conversations/${waiting}/messages`).set(staff).send({ text: '   ' })).status).toBe(400);
+    expect((await client.post(`/api/v1/conversations/${waiting}/messages`).set(staff).send({ text: '好'.repeat(601) })).status).toBe(400);
+    expect((await client.post(`/api/v1/conversations/${waiting}/messages`).set(viewerHeaders).send({ text: '看看' })).status).toBe(403);
+    const secret = await seedConversation(handle.db, foreign);
+    expect((await client.post(`/api/v1/conversations/${secret}/messages`).set(staff).send({ text: '你好' })).status).toBe(404);
+    expect(delivered).toHaveLength(1);
+    const stored = await handle.db.select().from(messages).where(sql`conversation_id = ${secret}`);
+    expect(stored).toEqual([]);
   });
 });

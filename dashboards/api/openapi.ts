@@ -52,6 +52,7 @@ const schemas: Record<string, Schema> = {
       platformThreadId: { type: 'string' },
       kind: { type: 'string', enum: ['direct', 'group'] },
       status: { type: 'string', enum: ['bot', 'pending', 'human', 'resolved'] },
+      statusChangedAt: nullable('string', { format: 'date-time' }),
       assigneeId: nullable('string', { format: 'uuid' }),
       team: nullable('string'),
       priority: { type: 'integer' },
@@ -69,6 +70,8 @@ const schemas: Record<string, Schema> = {
       conversationId: { type: 'string', format: 'uuid' },
       direction: { type: 'string', enum: ['inbound', 'outbound'] },
       authorKind: { type: 'string', enum: ['contact', 'staff', 'bot', 'system'] },
+      authorOperatorId: nullable('string', { format: 'uuid' }),
+      deliveryError: nullable('string'),
       parts: { type: 'array', items: { type: 'object', required: ['type'] } },
       deliveryStatus: nullable('string'),
       intent: nullable('string'),
@@ -194,7 +197,24 @@ const paths = {
         ...authErrors,
       },
     },
+    post: {
+      summary:
+        'Write to the customer as staff: takes the conversation over (the bot stays quiet) and sends the text through the platform API, within its reply window. Roles admin, operator, staff.',
+      parameters: [idParameter],
+      requestBody: body(object({ text: { type: 'string', minLength: 1, maxLength: 600 } }, ['text'])),
+      responses: {
+        '201': ok(
+          'Queued for delivery; its `deliveryStatus` becomes `sent`, or `failed` with the platform\'s `deliveryError`',
+          object({ message: ref('Message'), conversation: ref('Conversation') }, ['message', 'conversation']),
+        ),
+        '400': error('Invalid body.'),
+        '404': error('No such conversation in this workspace.'),
+        '409': error('Another operator owns it (`conversation_taken`).'),
+        ...authErrors,
+      },
+    },
   },
+  ...handoffPaths(),
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
   },
@@ -216,4 +236,30 @@ export function createOpenApiDocument(serverUrl = '/api/v1') {
       },
     },
   };
+}
+
+/** `POST /conversations/{id}/take-over|hand-back|resolve` (`conversation-handoff.ts`). */
+function handoffPaths() {
+  const summaries = {
+    'take-over': 'Take the conversation over: a human owns it (`human`, assigned to you) and the bot stays quiet',
+    'hand-back': 'Hand the conversation back to the bot (`bot`, no assignee)',
+    resolve: 'Mark the conversation resolved; the customer\'s next message is the bot\'s again',
+  } as const;
+  return Object.fromEntries(
+    Object.entries(summaries).map(([action, summary]) => [
+      `/conversations/{id}/${action}`,
+      {
+        post: {
+          summary: `${summary}. Roles admin, operator, staff.`,
+          parameters: [idParameter],
+          responses: {
+            '200': ok('The conversation as it is now', object({ conversation: ref('Conversation') }, ['conversation'])),
+            '404': error('No such conversation in this workspace.'),
+            ...(action === 'take-over' ? { '409': error('Another operator owns it (`conversation_taken`).') } : {}),
+            ...authErrors,
+          },
+        },
+      },
+    ]),
+  );
 }

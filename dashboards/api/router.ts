@@ -46,6 +46,11 @@ export interface DashboardRouterOptions {
    */
   knowledgeRetriever?: KnowledgeRefresher;
   /**
+   * Deliver a conversation's queued messages now (a staff message from `POST
+   * /conversations/{id}/messages`): the outbox queue. Without it they go out with the recovery sweep.
+   */
+  deliverConversation?: (conversationId: string, messageId: string) => Promise<void>;
+  /**
    * The process's workspace intents (the pipeline's): a list stored through `PUT /intents` is
    * trained on them first and used by this process at once (other processes at their next check).
    * Default: the starter set without configured intents.
@@ -82,7 +87,7 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router<D
     authenticatePasswordChange,
   });
   registerOperatorRoutes(router, { db, authenticate });
-  registerConversationRoutes(router, { db, authenticate });
+  registerConversationRoutes(router, { db, authenticate, deliverConversation: options.deliverConversation });
   const knowledge = { db, authenticate, retriever: options.knowledgeRetriever };
   registerKnowledgeRoutes(router, knowledge);
   registerKnowledgeImportRoutes(router, knowledge);

@@ -63,6 +63,8 @@ export const conversations = pgTable(
     platformThreadId: text('platform_thread_id').notNull(),
     kind: text('kind').$type<'direct' | 'group'>().notNull(),
     status: text('status').$type<'bot' | 'pending' | 'human' | 'resolved'>().notNull().default('bot'),
+    /** When `status` last changed (null: never, the conversation is in its first status, `bot`). */
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
     assigneeId: uuid('assignee_id'),
     team: text('team'),
     priority: integer('priority').notNull().default(0),
@@ -108,6 +110,8 @@ export const messages = pgTable(
     channelAccountId: text('channel_account_id').notNull(),
     direction: text('direction').$type<'inbound' | 'outbound'>().notNull(),
     authorKind: text('author_kind').$type<'contact' | 'staff' | 'bot' | 'system'>().notNull(),
+    /** Staff messages: the operator who wrote it. */
+    authorOperatorId: uuid('author_operator_id'),
     contactId: uuid('contact_id'),
     platformUserId: text('platform_user_id'),
     platformMessageId: text('platform_message_id'),
