@@ -35,6 +35,11 @@ describe('loadConfig', () => {
     expect(config.channels[0]?.workspace).toBe('shop');
   });
 
+  test('a handoff request waits 10 minutes for a human unless configured (0 = forever)', () => {
+    expect(loadConfig({}, dir()).handoff).toEqual({ pendingTimeoutMinutes: 10 });
+    expect(loadConfig({}, withFile({ handoff: { pendingTimeoutMinutes: 0 } })).handoff).toEqual({ pendingTimeoutMinutes: 0 });
+  });
+
   test('an intent without workspace belongs to the first workspace', () => {
     const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], intents: [{ name: 'vip', examples: ['怎么成为会员'], reply: '扫码即可入会' }] }));
     expect(config.intents).toEqual([{ name: 'vip', workspace: 'shop', examples: ['怎么成为会员'], reply: '扫码即可入会' }]);
@@ -61,6 +66,8 @@ describe('loadConfig', () => {
     ['an intent of an unknown workspace', { intents: [{ name: 'vip', workspace: 'nope', examples: ['x'] }] }, /intents\[0\]\.workspace: unknown workspace "nope"/],
     ['an intent defined twice in a workspace', { intents: [{ name: 'vip', examples: ['x'] }, { name: 'vip', examples: ['y'] }] }, /intents\[1\]\.name: intent "vip" is defined twice/],
     ['a passive budget past the deadline', { channels: [{ id: 'a', type: 'web', passiveReplyBudgetMs: 6000 }] }, /channels\[0\]\.passiveReplyBudgetMs/],
+    ['a negative handoff wait', { handoff: { pendingTimeoutMinutes: -1 } }, /handoff\.pendingTimeoutMinutes/],
+    ['an unknown handoff setting', { handoff: { timeout: 5 } }, /handoff.*timeout|Unrecognized/],
   ])('%s is refused with the setting named', (_name, content, message) => {
     const cwd = withFile(content);
     expect(() => loadConfig({}, cwd)).toThrow(ConfigError);
