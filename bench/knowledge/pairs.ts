@@ -23,6 +23,7 @@ import { round } from '../../knowledge/intents/eval/intent-eval.ts';
 import { createUtteranceSimilarity, type UtteranceSimilarity } from '../../knowledge/intents/utterance-similarity.ts';
 import { countPairTermStatistics, pairFeatures, pairLogit, pairText, weighPairText, PAIR_FEATURES } from '../../knowledge/text/pair-score.ts';
 import { createTextAnalyzer } from '../../knowledge/text/tokenizer.ts';
+import { learnWordSubstitutes } from '../../knowledge/text/word-substitutes.ts';
 import { fitLogistic } from './pair-fit.ts';
 
 interface Pair {
@@ -75,13 +76,14 @@ const testPath = join(folder, 'pairs_test.tsv');
 const test = existsSync(testPath) ? readPairs(testPath) : undefined;
 
 // idf from unlabelled text only: the FAQ questions and the dev questions.
-const faqQuestions = readFileSync(join(folder, 'faq_kb.tsv'), 'utf8').split(/\r?\n/).slice(1).map((line) => line.split('\t')[1] ?? '');
+const faqQuestions = readFileSync(join(folder, 'faq_kb.tsv'), 'utf8').split(/\r?\n/).slice(1).map((line) => line.split('\t')[1] ?? '').filter(Boolean);
 const corpus = [...faqQuestions, ...dev.flatMap((pair) => [pair.left, pair.right])];
 const similarity = createUtteranceSimilarity(corpus, { method: 'jaccard' });
-const pairScore = createUtteranceSimilarity(corpus);
+// Word substitutes are learned from the knowledge base's questions, as the retriever's index does.
+const pairScore = createUtteranceSimilarity(corpus, { substituteCorpus: faqQuestions });
 // Domain knowledge an operator would configure, not fitted on the pairs: the two products differ.
 const withProducts = createUtteranceSimilarity(corpus, { method: 'jaccard', exclusiveTerms: [['花呗', '借呗']] });
-const pairWithProducts = createUtteranceSimilarity(corpus, { exclusiveTerms: [['花呗', '借呗']] });
+const pairWithProducts = createUtteranceSimilarity(corpus, { exclusiveTerms: [['花呗', '借呗']], substituteCorpus: faqQuestions });
 const jaccard: UtteranceSimilarity = (left, right) => charJaccard(left, right);
 const half = (parity: number) => dev.filter((pair) => pair.id % 2 === parity);
 const halves = (similarity_: UtteranceSimilarity) => ({ dev_even: score(half(0), similarity_), dev_odd: score(half(1), similarity_) });
@@ -104,8 +106,9 @@ if (values.fit) {
   // Same statistics as createUtteranceSimilarity(corpus): the FAQ questions and the pairs' text.
   const analyzer = createTextAnalyzer();
   const statistics = countPairTermStatistics(corpus.map((text) => analyzer.analyze(text)));
+  const substitutes = learnWordSubstitutes([...new Set(faqQuestions)].map((text) => analyzer.analyze(text).words));
   const prepare = (text: string) => weighPairText(pairText(text, analyzer.analyze(text)), statistics);
-  const features = new Map(dev.map((pair) => [pair, pairFeatures(prepare(pair.left), prepare(pair.right))]));
+  const features = new Map(dev.map((pair) => [pair, pairFeatures(prepare(pair.left), prepare(pair.right), substitutes)]));
   const fit = (train: Pair[], test: Pair[]) => {
     const weights = fitLogistic(train.map((pair) => features.get(pair)!), train.map((pair) => pair.label));
     const scores = test.map((pair) => pairLogit(features.get(pair)!, weights));

@@ -8,6 +8,7 @@
  */
 import { countPairTermStatistics, DEFAULT_PAIR_WEIGHTS, pairFeatures, pairLogit, pairText, weighPairText, type PairWeights } from '../text/pair-score.ts';
 import { createTextAnalyzer, type TextAnalyzer } from '../text/tokenizer.ts';
+import { learnWordSubstitutes } from '../text/word-substitutes.ts';
 import { normalizeUtterance } from './features.ts';
 
 /** Options of {@link createUtteranceSimilarity}. */
@@ -29,6 +30,12 @@ export interface UtteranceSimilarityOptions {
   exclusiveTerms?: readonly (readonly string[])[];
   /** Factor applied on an exclusive-term clash; default 0.5. */
   exclusivePenalty?: number;
+  /**
+   * Texts the pair score learns word substitutes from (`text/word-substitutes.ts`): the knowledge
+   * base's questions, whose wording is consistent; fewer than 1,000 distinct texts teach none.
+   * Default: `corpus`.
+   */
+  substituteCorpus?: readonly string[];
 }
 
 /** Scores utterance pairs in 0–1, higher = more likely the same question. */
@@ -68,8 +75,9 @@ function createPairScore(corpus: readonly string[], options: UtteranceSimilarity
   const analyzer = options.analyzer ?? createTextAnalyzer();
   const weights = options.weights ?? DEFAULT_PAIR_WEIGHTS;
   const statistics = countPairTermStatistics(corpus.map((text) => analyzer.analyze(text)));
+  const substitutes = learnWordSubstitutes([...new Set(options.substituteCorpus ?? corpus)].map((text) => analyzer.analyze(text).words));
   const prepare = (text: string) => weighPairText(pairText(text, analyzer.analyze(text)), statistics);
-  return (left, right) => 1 / (1 + Math.exp(-pairLogit(pairFeatures(prepare(left), prepare(right)), weights)));
+  return (left, right) => 1 / (1 + Math.exp(-pairLogit(pairFeatures(prepare(left), prepare(right), substitutes), weights)));
 }
 
 /**

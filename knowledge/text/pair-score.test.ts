@@ -31,6 +31,7 @@ describe('pairFeatures', () => {
       lengthDifference: 0,
       commonSubsequence: 1,
       commonSubstring: 1,
+      substituteWords: 0,
     });
   });
 
@@ -68,5 +69,16 @@ describe('pairLogit', () => {
     expect(weight('unmatchedInformation')).toBeLessThan(0);
     expect(weight('negationMismatch')).toBeLessThan(0);
     expect(logit('积分可以用吗', '积分可以用吗')).toBeGreaterThan(logit('积分可以用吗', '积分不可以用吗'));
+  });
+
+  it('credits left-over words that the knowledge base uses interchangeably', () => {
+    const substitutes = { similarity: (left: string, right: string) => (left === right || [left, right].sort().join() === '延期,逾期' ? 1 : 0) };
+    const left = prepare('借呗逾期怎么办');
+    const right = prepare('借呗延期怎么办');
+    const index = PAIR_FEATURES.indexOf('substituteWords');
+    expect(pairFeatures(left, right)[index]).toBe(0);
+    expect(pairFeatures(left, right, substitutes)[index]).toBe(1);
+    expect(pairLogit(pairFeatures(left, right, substitutes))).toBeGreaterThan(pairLogit(pairFeatures(left, right)));
+    expect(pairFeatures(prepare('借呗逾期怎么办'), prepare('借呗逾期怎么办'), substitutes)[index]).toBe(0);
   });
 });

@@ -14,6 +14,7 @@
 import { termInformation } from '../answer/term-information.ts';
 import { normalizeText } from './normalize.ts';
 import type { AnalyzedText } from './tokenizer.ts';
+import type { WordSubstitutes } from './word-substitutes.ts';
 
 /** Document frequencies of the terms of a corpus of questions, by analyzer family. */
 export interface PairTermStatistics {
@@ -72,6 +73,7 @@ export const PAIR_FEATURES = [
   'lengthDifference',
   'commonSubsequence',
   'commonSubstring',
+  'substituteWords',
 ] as const;
 
 /** Bias and one weight per feature of {@link PAIR_FEATURES}. */
@@ -82,12 +84,13 @@ export interface PairWeights {
 
 /**
  * Fitted by logistic regression on the ATEC dev pairs with even ids (15.7k pairs, statistics from
- * the ATEC FAQ questions and the pairs' text); ROC-AUC on the odd ids 0.75 (idf Jaccard 0.70).
- * Re-fit with `bench/knowledge/pairs.ts --fit`.
+ * the ATEC FAQ questions and the pairs' text, substitutes from the FAQ questions); ROC-AUC on the
+ * odd ids 0.768 (0.754 without `substituteWords`; idf Jaccard 0.70). Re-fit with
+ * `bench/knowledge/pairs.ts --fit`.
  */
 export const DEFAULT_PAIR_WEIGHTS: PairWeights = {
-  bias: -1.88,
-  weights: [3.372, -1.319, -1.16, 3.234, -0.769, 0.9, 3.121, -1.627],
+  bias: -2.116,
+  weights: [3.164, -1.675, -1.206, 2.619, -0.771, 1.141, 3.143, -1.383, 6.604],
 };
 
 /**
@@ -164,7 +167,9 @@ export function weighPairText(text: PairText, statistics: PairTermStatistics): P
 }
 
 /**
- * The features of a pair, all in 0..1 and symmetric:
+ * The features of a pair, all in 0..1 and symmetric (`substitutes`: which words the knowledge base's
+ * questions use interchangeably, `word-substitutes.ts`; without it `substituteWords` is 0, as in the
+ * index's re-ranking, which orders candidates by the other features):
  * - `overlap`: idf-weighted Jaccard of the characters and bigrams;
  * - `unmatchedWords`: idf share of the words that have no equal, containing or contained word on
  *   the other side; `unmatchedInformation`: the same share weighted by general-language
@@ -173,9 +178,11 @@ export function weighPairText(text: PairText, statistics: PairTermStatistics): P
  *   word of the other side (还款 / 还钱: a near miss, not a different topic);
  * - `negationMismatch`: 1 when only one side holds 不/没/未/无/别/非;
  * - `lengthDifference`, `commonSubsequence` (longest common subsequence ÷ the longer length),
- *   `commonSubstring` (longest common substring ÷ the shorter length).
+ *   `commonSubstring` (longest common substring ÷ the shorter length);
+ * - `substituteWords`: of the unmatched words, the idf-weighted best substitute similarity with an
+ *   unmatched word of the other side (逾期 / 推迟: the same question in other words).
  */
-export function pairFeatures(query: PairQuery, other: PairSide): number[] {
+export function pairFeatures(query: PairQuery, other: PairSide, substitutes?: WordSubstitutes): number[] {
   let shared = 0;
   for (let index = 0; index < other.units.length; index++) {
     if (query.unitSet.has(other.units[index])) shared += other.unitIdf[index] as number;
@@ -184,8 +191,8 @@ export function pairFeatures(query: PairQuery, other: PairSide): number[] {
 
   const unmatchedQuery = unmatchedWords(query.words, other.words);
   const unmatchedOther = unmatchedWords(other.words, query.words);
-  const querySums = leftovers(query, unmatchedQuery, other, unmatchedOther);
-  const otherSums = leftovers(other, unmatchedOther, query, unmatchedQuery);
+  const querySums = leftovers(query, unmatchedQuery, other, unmatchedOther, substitutes);
+  const otherSums = leftovers(other, unmatchedOther, query, unmatchedQuery, substitutes);
   const wordTotal = querySums.wordTotal + otherSums.wordTotal;
   const informationTotal = querySums.informationTotal + otherSums.informationTotal;
   const unmatchedIdf = querySums.unmatchedIdf + otherSums.unmatchedIdf;
@@ -202,11 +209,12 @@ export function pairFeatures(query: PairQuery, other: PairSide): number[] {
     Math.abs(a.length - b.length) / longer,
     commonSubsequence(a, b) / longer,
     commonSubstring(a, b) / Math.max(1, Math.min(a.length, b.length)),
+    unmatchedIdf > 0 ? (querySums.substituted + otherSums.substituted) / unmatchedIdf : 0,
   ];
 }
 
-/** One side's word weight sums, and those of its unmatched words (with their near-miss credit). */
-function leftovers(side: PairSide, unmatched: readonly number[], other: PairSide, otherUnmatched: readonly number[]) {
+/** One side's word weight sums, and those of its unmatched words (with their near-miss and substitute credit). */
+function leftovers(side: PairSide, unmatched: readonly number[], other: PairSide, otherUnmatched: readonly number[], substitutes?: WordSubstitutes) {
   let wordTotal = 0;
   let informationTotal = 0;
   for (let index = 0; index < side.words.length; index++) {
@@ -216,15 +224,23 @@ function leftovers(side: PairSide, unmatched: readonly number[], other: PairSide
   let unmatchedIdf = 0;
   let unmatchedInformation = 0;
   let near = 0;
+  let substituted = 0;
   for (const index of unmatched) {
     const weight = side.wordIdf[index] as number;
+    const word = side.words[index] as string;
     unmatchedIdf += weight;
     unmatchedInformation += side.wordInformation[index] as number;
     let best = 0;
-    for (const otherIndex of otherUnmatched) best = Math.max(best, characterDice(side.words[index] as string, other.words[otherIndex] as string));
+    let bestSubstitute = 0;
+    for (const otherIndex of otherUnmatched) {
+      const otherWord = other.words[otherIndex] as string;
+      best = Math.max(best, characterDice(word, otherWord));
+      if (substitutes) bestSubstitute = Math.max(bestSubstitute, substitutes.similarity(word, otherWord));
+    }
     near += weight * best;
+    substituted += weight * bestSubstitute;
   }
-  return { wordTotal, informationTotal, unmatchedIdf, unmatchedInformation, near };
+  return { wordTotal, informationTotal, unmatchedIdf, unmatchedInformation, near, substituted };
 }
 
 /** The pair's log-odds of "same question" under `weights`. */
