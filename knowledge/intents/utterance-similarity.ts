@@ -2,9 +2,10 @@
  * Similarity of two short utterances ("do these two questions ask the same thing?"), the score
  * behind an answer-or-hand-off threshold. Default: the question-pair score of
  * `../text/pair-score.ts` (overlap plus what is left over: unmatched content words, near-miss
- * words, a one-sided negation, order), as a probability — ROC-AUC 0.75 on the ATEC pairs against
- * 0.70 for `method: 'jaccard'`, the idf-weighted Jaccard of character unigrams+bigrams that it
- * replaced (which beat the cosine of the classifier's TF-IDF vectors, 0.67–0.69). See README.md.
+ * words and their substitutes, a one-sided negation, order), as a probability — ROC-AUC 0.77 on
+ * the ATEC pairs against 0.70 for `method: 'jaccard'`, the idf-weighted Jaccard of character
+ * unigrams+bigrams that it replaced (which beat the cosine of the classifier's TF-IDF vectors,
+ * 0.67–0.69). See README.md.
  */
 import { countPairTermStatistics, DEFAULT_PAIR_WEIGHTS, pairFeatures, pairLogit, pairText, weighPairText, type PairWeights } from '../text/pair-score.ts';
 import { createTextAnalyzer, type TextAnalyzer } from '../text/tokenizer.ts';

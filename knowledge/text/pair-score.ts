@@ -1,7 +1,8 @@
 /**
- * "Do these two questions ask the same thing?" — a logistic combination of eight lexical features
+ * "Do these two questions ask the same thing?" — a logistic combination of nine lexical features
  * of a question pair. One score serves two places: `createUtteranceSimilarity` (pair scoring, the
- * answer-or-hand-off score) and the BM25 index's re-ranking of its best question matches.
+ * answer-or-hand-off score) and the BM25 index's re-ranking of its best question matches (which
+ * leaves out the ninth, word substitutes: see `word-substitutes.ts`).
  *
  * Overlap alone (idf-weighted Jaccard) stalls near ROC-AUC 0.70 on the ATEC pairs, because a pair
  * usually shares most of its words: what tells "same question" from "different question" is what
