@@ -15,6 +15,8 @@ export async function runStart(): Promise<number> {
     ...(config.sandbox ? [`  demo chat:  ${kefu.url}/   (or run: npm run kefu -- chat)`] : []),
     `  health:     ${kefu.url}/healthz   ready: ${kefu.url}/readyz   metrics: ${kefu.url}/metrics`,
     `  API:        ${kefu.url}/api/v1  (OpenAPI: ${kefu.url}/api/v1/openapi.json)`,
+    `  handoff:    customers who ask for a human (转人工) wait in ${kefu.url}/api/v1/conversations?status=pending;`,
+    `              take over, write, hand back: POST …/conversations/{id}/take-over | messages | hand-back`,
   ];
   if (kefu.firstAdmin) {
     lines.push(
