@@ -27,7 +27,7 @@ export function createMetrics() {
     }),
     statusChanges: new Counter({
       name: 'kefu_conversation_status_changes_total',
-      help: 'Conversation status changes the pipeline asked for (pending: a customer asked for a human; bot: nobody took a request up in time), by new status',
+      help: 'Conversation status changes the pipeline asked for (pending: a customer asked for a human; bot: the bot has it again, after a wait nobody took up or a resolved conversation), by new status',
       labelNames: ['to'] as const,
       registers: [registry],
     }),

@@ -82,9 +82,14 @@ describe('handoff', () => {
     expect(texts(ctx)).toEqual([defaultHandoffReply]);
   });
 
-  test('a resolved conversation is the bot’s again', async () => {
+  test('a resolved conversation whose customer writes again is the bot’s again', async () => {
     const ctx = directTextContext('shop', '你们几点关门', { conversation: { status: 'resolved' } });
     await pipeline(ctx);
+    expect(ctx.statusChange).toBe('bot');
+    expect(texts(ctx)).toHaveLength(1);
     expect(texts(ctx)[0]).toContain('10:00–22:00');
+    const again = directTextContext('shop', '转人工', { conversation: { status: 'resolved' } });
+    await pipeline(again);
+    expect(again.statusChange).toBe('pending');
   });
 });

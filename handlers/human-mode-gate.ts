@@ -1,6 +1,7 @@
 /**
  * Keeps the bot quiet while a human owns the conversation (`human`) or one has been asked for
- * (`pending`): the message is stored and shown to staff, and the bot does not answer.
+ * (`pending`): the message is stored and shown to staff, and the bot does not answer. A `resolved`
+ * conversation whose customer writes again is the bot's (`bot`) from that message on.
  *
  * A `pending` conversation that nobody took over within `pendingTimeoutMs` goes back to the bot at
  * the customer's next message: the customer is told no one has joined yet, and the message is
@@ -27,6 +28,8 @@ export function humanModeGate(options: HumanModeGateOptions = {}): BotMiddleware
   const now = options.now ?? Date.now;
   return async function humanModeGateMiddleware(ctx, next) {
     const { status, statusChangedAt } = ctx.conversation;
+    // A resolved conversation's customer writes again: a new request, the bot's again.
+    if (status === 'resolved') ctx.changeStatus('bot');
     if (status !== 'pending' && status !== 'human') return next();
     const waitedMs = statusChangedAt ? now() - statusChangedAt.getTime() : 0;
     if (status === 'human' || pendingTimeoutMs <= 0 || waitedMs < pendingTimeoutMs) {
