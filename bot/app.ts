@@ -24,6 +24,7 @@ import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.t
 import { ChannelRegistry, defaultSendsPerMinute } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
+import { createHandoffNotifyHandler, notifyHandoffJobName, type HandoffNotice } from './handoff-notifications.ts';
 import { createInboundIntake } from './inbound-intake.ts';
 import type { IngressDependencies } from './ingress.ts';
 import { createLogger } from './logger.ts';
@@ -122,6 +123,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       channels.add({
         adapter: createAdapter(channel, { cache, lock }),
         workspaceId: channel.workspace ?? config.defaultWorkspaceId,
+        name: channel.name ?? channel.id,
         passiveReplyBudgetMs: channel.passiveReplyBudgetMs ?? 3000,
         sendsPerMinute: channel.sendsPerMinute ?? defaultSendsPerMinute,
       });
@@ -157,6 +159,12 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     });
     const processQueue = queues.create('process');
     const outboxQueue = queues.create('outbox');
+    // Staff notices of handoffs: a queue of their own, so a robot's rate limit never holds up replies.
+    const notifyQueue = config.handoff.notify.length > 0 ? queues.create('notify') : undefined;
+    const notifyHandoff = notifyQueue
+      ? async (notice: HandoffNotice, messageId: string) =>
+          void (await notifyQueue.add(notifyHandoffJobName, { ...notice }, { jobId: `handoff-${messageId}` }))
+      : undefined;
     closers.push(() => queues.close());
     const maxAttempts = 5;
     if (options.workers ?? config.role !== 'web') {
@@ -170,11 +178,12 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
       // Closers run last-pushed first: held dispatches become jobs before the queues close.
       closers.push(() => dispatchReplies.close());
       await processQueue.process(
-        createConversationProcessor({ db: database.db, lock, channels, pipeline, dispatchReplies, replySignal, metrics, log }),
+        createConversationProcessor({ db: database.db, lock, channels, pipeline, dispatchReplies, replySignal, metrics, log, notifyHandoff }),
         { concurrency: 8 },
       );
+      if (notifyQueue) await notifyQueue.process(createHandoffNotifyHandler({ targets: config.handoff.notify, log }), { concurrency: 1 });
       await outboxQueue.process(createOutboxSender(outbox), { concurrency: 4 });
-      for (const queue of [processQueue, outboxQueue]) {
+      for (const queue of [processQueue, outboxQueue, ...(notifyQueue ? [notifyQueue] : [])]) {
         queue.onFailed((job, error) => log.error({ err: error, queue: queue.name, job: job.name, data: job.data }, 'job failed for good'));
       }
       const warmedUp = warmUpAnswering({ workspaceIds: channels.all().map((entry) => entry.workspaceId), retriever, intents, log });

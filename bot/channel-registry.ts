@@ -16,6 +16,8 @@ export const defaultSendsPerMinute = 600;
 export interface ChannelEntry {
   adapter: ChannelAdapter;
   workspaceId: string;
+  /** The account's name as staff know it (`channels[].name`); default its id. */
+  name?: string;
   /** How long a webhook may wait to carry the answer in its HTTP response (0 = never). */
   passiveReplyBudgetMs: number;
   /** API sends allowed per minute for this account (outbox rate limit). */

@@ -36,8 +36,14 @@ describe('loadConfig', () => {
   });
 
   test('a handoff request waits 10 minutes for a human unless configured (0 = forever)', () => {
-    expect(loadConfig({}, dir()).handoff).toEqual({ pendingTimeoutMinutes: 10 });
-    expect(loadConfig({}, withFile({ handoff: { pendingTimeoutMinutes: 0 } })).handoff).toEqual({ pendingTimeoutMinutes: 0 });
+    expect(loadConfig({}, dir()).handoff).toEqual({ pendingTimeoutMinutes: 10, notify: [] });
+    expect(loadConfig({}, withFile({ handoff: { pendingTimeoutMinutes: 0 } })).handoff).toEqual({ pendingTimeoutMinutes: 0, notify: [] });
+  });
+
+  test('a handoff notice target without workspace belongs to the first workspace', () => {
+    const url = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k';
+    const config = loadConfig({}, withFile({ workspaces: [{ id: 'shop', name: 'Shop' }], handoff: { notify: [{ wecomRobotUrl: url, mentionedList: ['wangwu'] }] } }));
+    expect(config.handoff.notify).toEqual([{ workspace: 'shop', wecomRobotUrl: url, mentionedList: ['wangwu'] }]);
   });
 
   test('an intent without workspace belongs to the first workspace', () => {
@@ -68,6 +74,9 @@ describe('loadConfig', () => {
     ['a passive budget past the deadline', { channels: [{ id: 'a', type: 'web', passiveReplyBudgetMs: 6000 }] }, /channels\[0\]\.passiveReplyBudgetMs/],
     ['a negative handoff wait', { handoff: { pendingTimeoutMinutes: -1 } }, /handoff\.pendingTimeoutMinutes/],
     ['an unknown handoff setting', { handoff: { timeout: 5 } }, /handoff.*timeout|Unrecognized/],
+    ['a robot address that is no URL', { handoff: { notify: [{ wecomRobotUrl: 'qyapi.weixin.qq.com/send' }] } }, /handoff\.notify\[0\]\.wecomRobotUrl/],
+    ['a robot of an unknown workspace', { handoff: { notify: [{ workspace: 'nope', wecomRobotUrl: 'https://x.example/send?key=k' }] } }, /handoff\.notify\[0\]\.workspace: unknown workspace "nope"/],
+    ['a mobile number that is none', { handoff: { notify: [{ wecomRobotUrl: 'https://x.example/send?key=k', mentionedMobileList: ['王五'] }] } }, /handoff\.notify\[0\]\.mentionedMobileList\[0\]/],
   ])('%s is refused with the setting named', (_name, content, message) => {
     const cwd = withFile(content);
     expect(() => loadConfig({}, cwd)).toThrow(ConfigError);

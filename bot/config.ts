@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { STARTER_INTENTS } from '../knowledge/intents/starter-intents.ts';
 import type { OwnIntentEntry } from '../knowledge/intents/workspace-intents.ts';
+import type { HandoffNotifyTarget } from './handoff-notifications.ts';
 import type { ChannelType } from './model.ts';
 
 export const channelTypes = [
@@ -113,8 +114,25 @@ const fileSchema = z.strictObject({
    * `{ "name": "<starter intent>", "disabled": true }` switches that starter intent off.
    */
   intents: z.array(configIntentEntrySchema).default([]),
-  /** Handoff to a human: how long a request waits for someone to take it over before the bot resumes (0 = forever). */
-  handoff: z.strictObject({ pendingTimeoutMinutes: z.number().min(0).max(7 * 24 * 60).default(10) }).default({ pendingTimeoutMinutes: 10 }),
+  /**
+   * Handoff to a human: how long a request waits for someone to take it over before the bot resumes
+   * (0 = forever), and the WeCom group robots that tell staff about it.
+   */
+  handoff: z
+    .strictObject({
+      pendingTimeoutMinutes: z.number().min(0).max(7 * 24 * 60).default(10),
+      notify: z
+        .array(
+          z.strictObject({
+            workspace: idSchema.optional(),
+            wecomRobotUrl: z.url({ protocol: /^https?$/, error: 'must be the robot\'s http(s) webhook address' }),
+            mentionedList: z.array(z.string().min(1)).max(100).optional(),
+            mentionedMobileList: z.array(z.string().regex(/^\+?\d{5,20}$/, { error: 'a mobile number' })).max(100).optional(),
+          }),
+        )
+        .default([]),
+    })
+    .default({ pendingTimeoutMinutes: 10, notify: [] }),
   /** Mount the platform sandboxes under /sandbox (demo and tests). Never enable in production. */
   sandbox: z.boolean().default(false),
 });
@@ -139,8 +157,8 @@ export interface KefuConfig {
   knowledge: Array<{ workspace: string; file: string; name: string }>;
   /** Workspaces' own intents, each with its workspace resolved. */
   intents: Array<OwnIntentEntry & { workspace: string }>;
-  /** Handoff to a human (`handlers/handoff.ts`, `handlers/human-mode-gate.ts`). */
-  handoff: { pendingTimeoutMinutes: number };
+  /** Handoff to a human (`handlers/handoff.ts`, `handlers/human-mode-gate.ts`, `bot/handoff-notifications.ts`). */
+  handoff: { pendingTimeoutMinutes: number; notify: HandoffNotifyTarget[] };
   sandbox: boolean;
   /** Where the config came from: a file path, or `demo`. */
   source: string;
@@ -235,6 +253,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError(`channels[${index}].workspace: unknown workspace "${channel.workspace}"`);
     }
   });
+  file.handoff.notify.forEach((target, index) => {
+    const workspace = target.workspace ?? defaultWorkspaceId;
+    if (!known.has(workspace)) throw new ConfigError(`handoff.notify[${index}].workspace: unknown workspace "${workspace}"`);
+  });
   const intentNames = new Set<string>();
   const starterNames = new Set(STARTER_INTENTS.map((intent) => intent.name));
   file.intents.forEach((intent, index) => {
@@ -272,7 +294,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       name: entry.name ?? 'FAQ',
     })),
     intents: file.intents.map((intent) => ({ ...intent, workspace: intent.workspace ?? defaultWorkspaceId })),
-    handoff: file.handoff,
+    handoff: {
+      pendingTimeoutMinutes: file.handoff.pendingTimeoutMinutes,
+      notify: file.handoff.notify.map((target) => ({ ...target, workspace: target.workspace ?? defaultWorkspaceId })),
+    },
     sandbox: file.sandbox,
     source,
   };

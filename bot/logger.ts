@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 
 export const redactedKeys = [
   'appSecret', 'corpSecret', 'secret', 'clientSecret', 'token', 'encodingAesKey', 'password',
-  'accessToken', 'access_token', 'authorization', 'cookie',
+  'accessToken', 'access_token', 'authorization', 'cookie', 'wecomRobotUrl',
 ];
 
 export function createLogger(options: { level?: string } = {}): Logger {

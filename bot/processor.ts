@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChannelRegistry } from './channel-registry.ts';
+import type { HandoffNotice } from './handoff-notifications.ts';
 import { BotContext } from './context.ts';
 import type { Metrics } from './metrics.ts';
 import type { Lock } from './ports/lock.ts';
@@ -28,6 +29,8 @@ export interface ProcessorDependencies {
   log: Logger;
   /** Lease on a conversation while its messages are processed (ms). */
   leaseMs?: number;
+  /** Queue the staff notice of a handoff (`handoff-notifications.ts`); none configured: absent. */
+  notifyHandoff?: (notice: HandoffNotice, messageId: string) => Promise<void>;
 }
 
 /**
@@ -118,6 +121,11 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
   if (completed && statusChange) {
     deps.metrics.statusChanges.inc({ to: statusChange.to });
     log.info({ from: statusChange.from, to: statusChange.to }, 'conversation status change requested');
+    if (statusChange.to === 'pending' && deps.notifyHandoff) {
+      const notice = { workspaceId: message.workspaceId, conversationId: conversation.id, channelName: entry.name ?? entry.adapter.accountId, customerText: ctx.text };
+      // The handoff is committed: a notice that cannot be queued is logged, not a reason to run the message again.
+      await deps.notifyHandoff(notice, message.id).catch((error: unknown) => log.warn({ err: error }, 'handoff notice not queued'));
+    }
   }
   log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');
 }

@@ -63,12 +63,17 @@ export async function createExternalChannel(id: string, options: ExternalChannel
 }
 
 /** Write a `kefu.config.json` with these channels (no sandbox mounted in Kefu) and return its path. */
-export function writeKefuConfig(dir: string, channels: ExternalChannel[], extra: { knowledge?: Array<{ file: string; name?: string }> } = {}): string {
+export function writeKefuConfig(
+  dir: string,
+  channels: ExternalChannel[],
+  extra: { knowledge?: Array<{ file: string; name?: string }>; handoff?: Record<string, unknown> } = {},
+): string {
   const path = join(dir, 'kefu.config.json');
   const config = {
     workspaces: [{ id: 'default', name: 'E2E' }],
     channels: channels.map((channel) => channel.entry),
     knowledge: extra.knowledge ?? [],
+    ...(extra.handoff ? { handoff: extra.handoff } : {}),
     sandbox: false,
   };
   writeFileSync(path, JSON.stringify(config, null, 2));
