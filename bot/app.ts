@@ -43,7 +43,7 @@ import { createConversationProcessor } from './processor.ts';
 import { recoverPendingWork, scheduleRecovery } from './recovery.ts';
 import { scheduleEmbeddedMaintenance } from './storage/embedded-maintenance.ts';
 import { createRedisReplyBridge } from './redis-reply-bridge.ts';
-import { createReplyDispatch, deliverJobName } from './reply-dispatch.ts';
+import { createReplyDispatch, queueDelivery } from './reply-dispatch.ts';
 import { ReplySignal } from './reply-signal.ts';
 import { createSecretBox, resolveSecretKey } from './secret-box.ts';
 import { createHttpApp } from './server.ts';
@@ -215,8 +215,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
           cache,
           knowledgeRetriever: retriever,
           intents,
-          deliverConversation: async (conversationId, messageId) =>
-            void (await outboxQueue.add(deliverJobName, { conversationId }, { jobId: `deliver-${messageId}` })),
+          deliverConversation: (conversationId, messageId) => queueDelivery(outboxQueue, conversationId, messageId),
         }),
         ...(config.sandbox ? [createSandboxFollowerRoutes('/sandbox/wechat-official', sandboxes)] : []),
       ],

@@ -21,6 +21,11 @@ import type { ConversationRow } from './storage/inbound-repository.ts';
 
 export const deliverJobName = 'deliver-conversation';
 
+/** Queue the delivery of what `messageId` left undelivered in its conversation (job id `deliver-<messageId>`, so once per message). */
+export async function queueDelivery(outboxQueue: Queue, conversationId: string, messageId: string, delayMs = 0): Promise<void> {
+  await outboxQueue.add(deliverJobName, { conversationId }, { jobId: `deliver-${messageId}`, delayMs });
+}
+
 export interface ReplyDispatchDependencies {
   outboxQueue: Queue;
   /** The outbox sender's delivery; without it every dispatch is a queued job. */
@@ -62,8 +67,7 @@ export function createReplyDispatch(deps: ReplyDispatchDependencies): ReplyDispa
   let inFlight = 0;
   let closed = false;
   const holding = new Map<string, { timer: NodeJS.Timeout; conversationId: string; dueAt: number }>();
-  const enqueue = (conversationId: string, messageId: string, delayMs: number) =>
-    deps.outboxQueue.add(deliverJobName, { conversationId }, { jobId: `deliver-${messageId}`, delayMs });
+  const enqueue = (conversationId: string, messageId: string, delayMs: number) => queueDelivery(deps.outboxQueue, conversationId, messageId, delayMs);
 
   const sendInline = async (conversation: ConversationRow, messageId: string, skipIfNothingQueued: boolean) => {
     inFlight += 1;

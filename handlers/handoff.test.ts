@@ -5,28 +5,16 @@
  */
 import { describe, expect, test } from 'vitest';
 import { textOf } from '../bot/model.ts';
-import { createMemoryCache } from '../bot/ports/memory-cache.ts';
-import { demoEntries } from '../knowledge/__fixtures__/demo-entries.ts';
-import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
-import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
-import { createStaticRetriever } from '../knowledge/retriever.ts';
 import { directTextContext } from '../test/support/bot-context.ts';
-import { createDefaultPipeline } from './default-pipeline.ts';
+import { demoPipeline } from '../test/support/demo-pipeline.ts';
 import { defaultHandoffReply } from './handoff.ts';
 import { defaultPendingExpiredNotice } from './human-mode-gate.ts';
 
 const ownReply = '好的，已通知店长，营业时间内 5 分钟内回复您。';
-const pipeline = createDefaultPipeline({
-  retriever: createStaticRetriever(demoEntries()),
-  cache: createMemoryCache(),
-  intents: createWorkspaceIntents({
-    base: STARTER_INTENTS,
-    baseReplies: STARTER_REPLIES,
-    outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-    own: [{ workspace: 'own-words', name: 'human_agent', examples: ['转人工', '我要人工客服', '找个真人'], keywords: ['转人工', '人工客服'], patterns: ['^人工$'], reply: ownReply }],
-  }),
-  handoff: { pendingTimeoutMs: 10 * 60_000 },
-});
+const pipeline = demoPipeline(
+  [{ workspace: 'own-words', name: 'human_agent', examples: ['转人工', '我要人工客服', '找个真人'], keywords: ['转人工', '人工客服'], patterns: ['^人工$'], reply: ownReply }],
+  { handoff: { pendingTimeoutMs: 10 * 60_000 } },
+);
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const texts = (ctx: ReturnType<typeof directTextContext>) => ctx.replies.map((reply) => textOf(reply.parts));

@@ -4,13 +4,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { directTextContext } from '../test/support/bot-context.ts';
+import { demoPipeline } from '../test/support/demo-pipeline.ts';
 import { textOf } from '../bot/model.ts';
-import { createMemoryCache } from '../bot/ports/memory-cache.ts';
-import { demoEntries } from '../knowledge/__fixtures__/demo-entries.ts';
-import { STARTER_INTENTS, STARTER_OUT_OF_SCOPE_EXAMPLES, STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
-import { createWorkspaceIntents } from '../knowledge/intents/workspace-intents.ts';
-import { createStaticRetriever } from '../knowledge/retriever.ts';
-import { createDefaultPipeline } from './default-pipeline.ts';
+import { STARTER_REPLIES } from '../knowledge/intents/starter-intents.ts';
 
 const franchise = {
   workspace: 'shop',
@@ -18,16 +14,7 @@ const franchise = {
   examples: ['怎么加盟', '加盟费多少', '我想开一家加盟店', '你们招加盟商吗', '加盟需要什么条件'],
   reply: '加盟请致电 400-000-0000（工作日 9:00–18:00），招商经理会联系您。',
 };
-const pipeline = createDefaultPipeline({
-  retriever: createStaticRetriever(demoEntries()),
-  cache: createMemoryCache(),
-  intents: createWorkspaceIntents({
-    base: STARTER_INTENTS,
-    baseReplies: STARTER_REPLIES,
-    outOfScopeExamples: STARTER_OUT_OF_SCOPE_EXAMPLES,
-    own: [franchise],
-  }),
-});
+const pipeline = demoPipeline([franchise]);
 
 async function send(workspaceId: string, text: string) {
   const ctx = directTextContext(workspaceId, text);

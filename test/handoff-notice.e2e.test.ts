@@ -13,14 +13,20 @@ import { startTestKefu, type TestKefu } from './support/kefu.ts';
 import { createModeEnvironment, runtimeModes, type ModeEnvironment } from './support/modes.ts';
 import { until } from './support/recording-fetch.ts';
 
+/** A text message as a WeCom group robot receives it. */
+interface RobotPost {
+  path: string;
+  body: { msgtype: string; text: { content: string; mentioned_list?: string[]; mentioned_mobile_list?: string[] } };
+}
+
 /** WeCom's robot endpoint: records each post; refuses the first with 45009 (20 a minute). */
-async function startRobot(): Promise<{ url: string; posts: Array<{ path: string; body: any }>; server: Server }> {
-  const posts: Array<{ path: string; body: any }> = [];
+async function startRobot(): Promise<{ url: string; posts: RobotPost[]; server: Server }> {
+  const posts: RobotPost[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      posts.push({ path: request.url ?? '', body: JSON.parse(body) });
+      posts.push({ path: request.url ?? '', body: JSON.parse(body) as RobotPost['body'] });
       response.setHeader('content-type', 'application/json');
       response.end(posts.length === 1 ? '{"errcode":45009,"errmsg":"api freq out of limit"}' : '{"errcode":0,"errmsg":"ok"}');
     });

@@ -4,8 +4,18 @@
  * it back; then the bot answers again.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ConversationSummary, MessageView } from '../dashboards/api/conversation-repository.ts';
 import { startTestKefu, type TestKefu } from './support/kefu.ts';
 import { createModeEnvironment, runtimeModes, type ModeEnvironment } from './support/modes.ts';
+
+/** What the routes used here answer, as JSON (dates as strings). */
+interface ApiBody {
+  token?: string;
+  conversations?: ConversationSummary[];
+  conversation?: ConversationSummary;
+  message?: MessageView;
+  messages?: MessageView[];
+}
 
 describe.each(await runtimeModes())('$mode mode', ({ mode, available }) => {
   describe.skipIf(!available)('handoff', () => {
@@ -19,7 +29,7 @@ describe.each(await runtimeModes())('$mode mode', ({ mode, available }) => {
         headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+      return { status: response.status, body: (await response.json()) as ApiBody };
     }
 
     beforeAll(async () => {
@@ -46,7 +56,7 @@ describe.each(await runtimeModes())('$mode mode', ({ mode, available }) => {
 
       const waiting = await api('GET', '/conversations?status=pending');
       expect(waiting.status).toBe(200);
-      const [conversation] = waiting.body.conversations;
+      const [conversation] = waiting.body.conversations ?? [];
       expect(conversation).toMatchObject({ platformThreadId: 'o_wants_human', status: 'pending' });
 
       // Waiting for a human: the bot does not answer, not even a question it knows.
@@ -59,20 +69,20 @@ describe.each(await runtimeModes())('$mode mode', ({ mode, available }) => {
       // The operator writes to the customer from the dashboard: that takes the conversation over, and
       // the text arrives through WeChat's customer-service API.
       const before = sandbox.inbox('o_wants_human').length;
-      const written = await api('POST', `/conversations/${conversation.id}/messages`, { text: '您好，我是店长小王，请问有什么可以帮您？' });
+      const written = await api('POST', `/conversations/${conversation!.id}/messages`, { text: '您好，我是店长小王，请问有什么可以帮您？' });
       expect(written.status).toBe(201);
       expect(written.body.conversation).toMatchObject({ status: 'human' });
       expect(written.body.message).toMatchObject({ authorKind: 'staff', direction: 'outbound', deliveryStatus: 'queued' });
       const [staffReply] = await sandbox.waitForReplies('o_wants_human', { afterSequence: before, timeoutMs: 5_000 });
       expect(staffReply).toMatchObject({ via: 'api', content: '您好，我是店长小王，请问有什么可以帮您？' });
       expect((await sandbox.sendText('o_wants_human', '在吗')).reply).toBeUndefined();
-      const messages = await api('GET', `/conversations/${conversation.id}/messages`);
-      expect(messages.body.messages.map((message: { parts: Array<{ text?: string }> }) => message.parts[0]?.text)).toContain('在吗');
+      const messages = await api('GET', `/conversations/${conversation!.id}/messages`);
+      expect((messages.body.messages ?? []).map((message) => { const [part] = message.parts; return part?.type === 'text' ? part.text : undefined; })).toContain('在吗');
 
       const metrics = await (await fetch(`${kefu.url}/metrics`)).text();
       expect(metrics).toMatch(/kefu_conversation_status_changes_total\{to="pending"\} 1/);
 
-      const back = await api('POST', `/conversations/${conversation.id}/hand-back`);
+      const back = await api('POST', `/conversations/${conversation!.id}/hand-back`);
       expect(back.body.conversation).toMatchObject({ status: 'bot', assigneeId: null });
       const answered = await sandbox.sendText('o_wants_human', '你们几点关门');
       expect(answered.reply?.content).toContain('10:00–22:00');

@@ -75,8 +75,10 @@ function createJaccard(corpus: readonly string[]): UtteranceSimilarity {
 function createPairScore(corpus: readonly string[], options: UtteranceSimilarityOptions): UtteranceSimilarity {
   const analyzer = options.analyzer ?? createTextAnalyzer();
   const weights = options.weights ?? DEFAULT_PAIR_WEIGHTS;
-  const statistics = countPairTermStatistics(corpus.map((text) => analyzer.analyze(text)));
-  const substitutes = learnWordSubstitutes([...new Set(options.substituteCorpus ?? corpus)].map((text) => analyzer.analyze(text).words));
+  const analyzed = new Map(corpus.map((text) => [text, analyzer.analyze(text)]));
+  const statistics = countPairTermStatistics(corpus.map((text) => analyzed.get(text)!));
+  const substituteTexts = [...new Set(options.substituteCorpus ?? corpus)];
+  const substitutes = learnWordSubstitutes(substituteTexts.map((text) => (analyzed.get(text) ?? analyzer.analyze(text)).words));
   const prepare = (text: string) => weighPairText(pairText(text, analyzer.analyze(text)), statistics);
   return (left, right) => 1 / (1 + Math.exp(-pairLogit(pairFeatures(prepare(left), prepare(right), substitutes), weights)));
 }

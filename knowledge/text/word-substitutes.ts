@@ -12,9 +12,6 @@
  * ROC-AUC 0.754 → 0.768 on held-out halves. Not in the index's re-ranking: there the candidates
  * compete on exactly the words that share contexts (开通 / 关闭 / 开启), and crediting them cost
  * ATEC hit@1 (`knowledge/README.md`, "What was tried").
- *
- * Counts change with `add`/`remove` (the index's questions come and go); the vectors are rebuilt on
- * the first `similarity` after a change.
  */
 
 /** Word similarity by shared contexts, 0..1. */
@@ -23,17 +20,11 @@ export interface WordSubstitutes {
   similarity(left: string, right: string): number;
 }
 
-/** Substitutes whose counts follow a changing set of texts. */
-export interface WordSubstituteCounts extends WordSubstitutes {
-  /** Count a text's words, in order (an analyzer's `words`). */
-  add(words: readonly string[]): void;
-  /** Uncount a text added before. */
-  remove(words: readonly string[]): void;
-}
-
 export interface WordSubstituteOptions {
   /** Occurrences a word needs to get a vector; default 2. */
   minCount?: number;
+  /** Texts the corpus needs before anything is learned from it; default 1,000. */
+  minTexts?: number;
 }
 
 const start = '\u0002';
@@ -46,63 +37,19 @@ interface Vector {
   norm: number;
 }
 
-export function createWordSubstitutes(options: WordSubstituteOptions = {}): WordSubstituteCounts {
-  const minCount = options.minCount ?? 2;
-  /** word → context → count; contexts are `<` + the previous word and `>` + the next one. */
-  const contexts = new Map<string, Map<string, number>>();
-  const occurrences = new Map<string, number>();
-  const contextTotals = new Map<string, number>();
-  let vectors: Map<string, Vector> | undefined;
+/**
+ * Substitutes learned from a corpus of analyzed texts (their `words`, in order) — none (every
+ * similarity 0) from fewer than `minTexts` texts: in a small corpus most words are seen in one or
+ * two places, and any two words after the same 怎么 at the end of a question look interchangeable
+ * (还款 / 提升).
+ */
+export function learnWordSubstitutes(texts: readonly (readonly string[])[], options: WordSubstituteOptions = {}): WordSubstitutes {
+  if (texts.length < (options.minTexts ?? 1_000)) return { similarity: (left, right) => (left === right ? 1 : 0) };
+  const vectors = contextVectors(texts, options.minCount ?? 2);
   const cache = new Map<string, number>();
-
-  const count = (words: readonly string[], delta: 1 | -1) => {
-    vectors = undefined;
-    for (let index = 0; index < words.length; index++) {
-      const word = words[index] as string;
-      bump(occurrences, word, delta);
-      let own = contexts.get(word);
-      if (!own) contexts.set(word, (own = new Map()));
-      for (const context of [`<${words[index - 1] ?? start}`, `>${words[index + 1] ?? end}`]) {
-        bump(own, context, delta);
-        bump(contextTotals, context, delta);
-      }
-      if (own.size === 0) contexts.delete(word);
-    }
-  };
-
-  const build = (): Map<string, Vector> => {
-    cache.clear();
-    let smoothedTotal = 0;
-    let total = 0;
-    for (const value of contextTotals.values()) {
-      smoothedTotal += value ** smoothing;
-      total += value;
-    }
-    const built = new Map<string, Vector>();
-    for (const [word, own] of contexts) {
-      if ((occurrences.get(word) ?? 0) < minCount) continue;
-      let wordTotal = 0;
-      for (const value of own.values()) wordTotal += value;
-      const weights = new Map<string, number>();
-      let squares = 0;
-      for (const [context, value] of own) {
-        // PMI(w, c) = log(P(w, c) / (P(w) · P_α(c))), P_α(c) = #c^α / Σ #c'^α.
-        const pmi = Math.log((value / total) / ((wordTotal / total) * ((contextTotals.get(context) as number) ** smoothing / smoothedTotal)));
-        if (pmi <= 0) continue;
-        weights.set(context, pmi);
-        squares += pmi * pmi;
-      }
-      if (squares > 0) built.set(word, { weights, norm: Math.sqrt(squares) });
-    }
-    return built;
-  };
-
   return {
-    add: (words) => count(words, 1),
-    remove: (words) => count(words, -1),
     similarity(left, right) {
       if (left === right) return 1;
-      vectors ??= build();
       const a = vectors.get(left);
       const b = vectors.get(right);
       if (!a || !b) return 0;
@@ -121,24 +68,48 @@ export function createWordSubstitutes(options: WordSubstituteOptions = {}): Word
   };
 }
 
-/**
- * Substitutes learned once from a fixed corpus of analyzed texts (their `words`) — none (every
- * similarity 0) from fewer than `minTexts` texts (default 1,000): in a small corpus most words are
- * seen in one or two places, and any two words after the same 怎么 at the end of a question look
- * interchangeable (还款 / 提升).
- */
-export function learnWordSubstitutes(
-  texts: readonly (readonly string[])[],
-  options: WordSubstituteOptions & { minTexts?: number } = {},
-): WordSubstitutes {
-  if (texts.length < (options.minTexts ?? 1_000)) return { similarity: (left, right) => (left === right ? 1 : 0) };
-  const substitutes = createWordSubstitutes(options);
-  for (const words of texts) substitutes.add(words);
-  return substitutes;
+/** Each word's PPMI vector over its contexts: `<` + the previous word, `>` + the next one. */
+function contextVectors(texts: readonly (readonly string[])[], minCount: number): Map<string, Vector> {
+  const contexts = new Map<string, Map<string, number>>();
+  const occurrences = new Map<string, number>();
+  const contextTotals = new Map<string, number>();
+  for (const words of texts) {
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as string;
+      increment(occurrences, word);
+      let own = contexts.get(word);
+      if (!own) contexts.set(word, (own = new Map()));
+      for (const context of [`<${words[index - 1] ?? start}`, `>${words[index + 1] ?? end}`]) {
+        increment(own, context);
+        increment(contextTotals, context);
+      }
+    }
+  }
+  let smoothedTotal = 0;
+  let total = 0;
+  for (const value of contextTotals.values()) {
+    smoothedTotal += value ** smoothing;
+    total += value;
+  }
+  const vectors = new Map<string, Vector>();
+  for (const [word, own] of contexts) {
+    if ((occurrences.get(word) ?? 0) < minCount) continue;
+    let wordTotal = 0;
+    for (const value of own.values()) wordTotal += value;
+    const weights = new Map<string, number>();
+    let squares = 0;
+    for (const [context, value] of own) {
+      // PMI(w, c) = log(P(w, c) / (P(w) · P_α(c))), P_α(c) = #c^α / Σ #c'^α.
+      const pmi = Math.log((value / total) / ((wordTotal / total) * ((contextTotals.get(context) as number) ** smoothing / smoothedTotal)));
+      if (pmi <= 0) continue;
+      weights.set(context, pmi);
+      squares += pmi * pmi;
+    }
+    if (squares > 0) vectors.set(word, { weights, norm: Math.sqrt(squares) });
+  }
+  return vectors;
 }
 
-function bump(counts: Map<string, number>, key: string, delta: number): void {
-  const value = (counts.get(key) ?? 0) + delta;
-  if (value > 0) counts.set(key, value);
-  else counts.delete(key);
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
