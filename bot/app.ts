@@ -24,7 +24,7 @@ import { createLlmProvider, logAiSdkWarnings } from '../knowledge/llm/provider.t
 import { ChannelRegistry, defaultSendsPerMinute } from './channel-registry.ts';
 import type { KefuConfig } from './config.ts';
 import type { BotMiddleware } from './context.ts';
-import { createHandoffNotifyHandler, notifyHandoffJobName, type HandoffNotice } from './handoff-notifications.ts';
+import { createHandoffNotifyHandler, queueHandoffNotice, type HandoffNoticeJob } from './handoff-notifications.ts';
 import { createInboundIntake } from './inbound-intake.ts';
 import type { IngressDependencies } from './ingress.ts';
 import { createLogger } from './logger.ts';
@@ -161,10 +161,7 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
     const outboxQueue = queues.create('outbox');
     // Staff notices of handoffs: a queue of their own, so a robot's rate limit never holds up replies.
     const notifyQueue = config.handoff.notify.length > 0 ? queues.create('notify') : undefined;
-    const notifyHandoff = notifyQueue
-      ? async (notice: HandoffNotice, messageId: string) =>
-          void (await notifyQueue.add(notifyHandoffJobName, { ...notice }, { jobId: `handoff-${messageId}` }))
-      : undefined;
+    const notifyHandoff = notifyQueue && ((notice: HandoffNoticeJob) => queueHandoffNotice(notifyQueue, notice));
     closers.push(() => queues.close());
     const maxAttempts = 5;
     if (options.workers ?? config.role !== 'web') {
@@ -181,14 +178,17 @@ export async function startKefu(config: KefuConfig, options: StartOptions = {}):
         createConversationProcessor({ db: database.db, lock, channels, pipeline, dispatchReplies, replySignal, metrics, log, notifyHandoff }),
         { concurrency: 8 },
       );
-      if (notifyQueue) await notifyQueue.process(createHandoffNotifyHandler({ targets: config.handoff.notify, log }), { concurrency: 1 });
+      if (notifyQueue) {
+        const channelName = (accountId: string) => channels.find(accountId)?.name ?? accountId;
+        await notifyQueue.process(createHandoffNotifyHandler({ db: database.db, targets: config.handoff.notify, channelName, log }), { concurrency: 1 });
+      }
       await outboxQueue.process(createOutboxSender(outbox), { concurrency: 4 });
       for (const queue of [processQueue, outboxQueue, ...(notifyQueue ? [notifyQueue] : [])]) {
         queue.onFailed((job, error) => log.error({ err: error, queue: queue.name, job: job.name, data: job.data }, 'job failed for good'));
       }
       const warmedUp = warmUpAnswering({ workspaceIds: channels.all().map((entry) => entry.workspaceId), retriever, intents, log });
       closers.push(() => warmedUp);
-      const recovery = { db: database.db, processQueue, outboxQueue, log };
+      const recovery = { db: database.db, processQueue, outboxQueue, notifyQueue, log };
       await recoverPendingWork(recovery);
       const stopRecovery = scheduleRecovery(recovery);
       closers.push(async () => stopRecovery());

@@ -1,16 +1,20 @@
 /**
  * Telling staff that a customer is waiting for a human: when the pipeline hands a conversation off
- * (`handlers/handoff.ts`), the processor queues a `notify-handoff` job (id `handoff-<message id>`,
- * so a retried message notifies once), and this handler posts to each WeCom group robot configured
- * for the workspace (`handoff.notify` in `kefu.config.json`), @-mentioning the staff it names. A
- * refused or failed post is retried by the queue with back-off (the robot's 20-a-minute limit
- * included); a post that still fails is logged — the conversation stays listed as `pending`.
+ * (`handlers/handoff.ts`), the commit records the notice as awaited
+ * (`storage/handoff-notice-repository.ts`) and the processor queues a `notify-handoff` job (id
+ * `handoff-<message id>`, so a retried message notifies once; the recovery sweep queues it again if
+ * it was lost). This handler posts to each WeCom group robot configured for the workspace
+ * (`handoff.notify` in `kefu.config.json`), @-mentioning the staff it names. A refused or failed
+ * post is retried by the queue with back-off (the robot's 20-a-minute limit included); a post that
+ * still fails on the last try is logged — the conversation stays listed as `pending`.
  */
 import type { Logger } from 'pino';
 import type { HttpFetch } from '../adapters/http-fetch.ts';
 import { sendRobotText } from '../adapters/wecom-robot/robot-client.ts';
 import { ChannelSendError } from './errors.ts';
-import type { JobHandler } from './ports/queue.ts';
+import type { JobHandler, Queue } from './ports/queue.ts';
+import type { Database } from './storage/database.ts';
+import { awaitedHandoffNotice, markHandoffNoticeGiven } from './storage/handoff-notice-repository.ts';
 
 export const notifyHandoffJobName = 'notify-handoff';
 
@@ -23,9 +27,30 @@ export interface HandoffNotifyTarget {
   mentionedMobileList?: string[];
 }
 
-/** What a `notify-handoff` job carries. */
-export interface HandoffNotice {
+/** What a `notify-handoff` job carries: which handoff (the rest is read when the job runs). */
+export interface HandoffNoticeJob {
   workspaceId: string;
+  conversationId: string;
+  /** The customer's message that asked for a human. */
+  messageId: string;
+}
+
+/** The `notify-handoff` job id: one notice per handoff, however often the job is queued. */
+export const handoffNoticeJobId = (messageId: string) => `handoff-${messageId}`;
+
+/**
+ * Tries per notice (the queue's `attempts` for the job): with the queue's back-off from 1 s
+ * doubling, the last comes about two minutes after the first — past the robot's minute of 20 posts.
+ */
+export const handoffNoticeAttempts = 8;
+
+/** Queue the notice of a handoff (idempotent: one job per handoff). */
+export async function queueHandoffNotice(queue: Queue, notice: HandoffNoticeJob): Promise<void> {
+  await queue.add(notifyHandoffJobName, { ...notice }, { jobId: handoffNoticeJobId(notice.messageId), attempts: handoffNoticeAttempts });
+}
+
+/** What staff are told of one handoff. */
+export interface HandoffNotice {
   conversationId: string;
   /** The channel account's name (or id), as staff know it. */
   channelName: string;
@@ -43,25 +68,45 @@ export function handoffNoticeText(notice: HandoffNotice): string {
   ].join('\n');
 }
 
-export function createHandoffNotifyHandler(deps: { targets: readonly HandoffNotifyTarget[]; fetch?: HttpFetch; log: Logger }): JobHandler {
+export interface HandoffNotifyDependencies {
+  db: Database;
+  targets: readonly HandoffNotifyTarget[];
+  /** The channel account's name as staff know it. */
+  channelName: (channelAccountId: string) => string;
+  fetch?: HttpFetch;
+  log: Logger;
+}
+
+/**
+ * Posts the notice of a handoff still awaited (the conversation still waits for a human, no notice
+ * given yet), then marks it given. A conversation an operator took over meanwhile is not announced.
+ */
+export function createHandoffNotifyHandler(deps: HandoffNotifyDependencies): JobHandler {
   return async function notifyHandoff(job) {
-    const notice = job.data as unknown as HandoffNotice;
-    const content = handoffNoticeText(notice);
+    const key = job.data as unknown as HandoffNoticeJob;
+    const awaited = await awaitedHandoffNotice(deps.db, key);
+    if (!awaited) {
+      await markHandoffNoticeGiven(deps.db, key);
+      deps.log.info({ conversationId: key.conversationId }, 'handoff notice not needed: given already, or the conversation no longer waits');
+      return;
+    }
+    const content = handoffNoticeText({ conversationId: key.conversationId, channelName: deps.channelName(awaited.channelAccountId), customerText: awaited.customerText });
     const failures: unknown[] = [];
-    for (const target of deps.targets.filter((candidate) => candidate.workspace === notice.workspaceId)) {
+    for (const target of deps.targets.filter((candidate) => candidate.workspace === awaited.workspaceId)) {
       try {
         await sendRobotText(target.wecomRobotUrl, { content, mentionedList: target.mentionedList, mentionedMobileList: target.mentionedMobileList }, deps.fetch);
       } catch (error) {
         failures.push(error);
       }
     }
-    if (failures.length === 0) {
-      deps.log.info({ conversationId: notice.conversationId }, 'staff told of a handoff');
-      return;
-    }
     const retryable = failures.some((error) => !(error instanceof ChannelSendError) || error.retryable);
-    deps.log.warn({ conversationId: notice.conversationId, errors: failures.map(String), retryable }, 'handoff notice not delivered');
     // Another try repeats the posts that went through: one notice twice beats one never seen.
-    if (retryable) throw failures[0];
+    if (retryable && job.attempt < handoffNoticeAttempts) {
+      deps.log.warn({ conversationId: key.conversationId, errors: failures.map(String) }, 'handoff notice not delivered; trying again');
+      throw failures[0];
+    }
+    await markHandoffNoticeGiven(deps.db, key);
+    if (failures.length === 0) deps.log.info({ conversationId: key.conversationId }, 'staff told of a handoff');
+    else deps.log.error({ conversationId: key.conversationId, errors: failures.map(String) }, 'handoff notice not delivered');
   };
 }

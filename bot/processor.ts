@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChannelRegistry } from './channel-registry.ts';
-import type { HandoffNotice } from './handoff-notifications.ts';
+import type { HandoffNoticeJob } from './handoff-notifications.ts';
 import { BotContext } from './context.ts';
 import type { Metrics } from './metrics.ts';
 import type { Lock } from './ports/lock.ts';
@@ -30,7 +30,7 @@ export interface ProcessorDependencies {
   /** Lease on a conversation while its messages are processed (ms). */
   leaseMs?: number;
   /** Queue the staff notice of a handoff (`handoff-notifications.ts`); none configured: absent. */
-  notifyHandoff?: (notice: HandoffNotice, messageId: string) => Promise<void>;
+  notifyHandoff?: (notice: HandoffNoticeJob) => Promise<void>;
 }
 
 /**
@@ -104,7 +104,10 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
   });
   await deps.pipeline(ctx);
   const outcome = ctx.ignored && ctx.replies.length === 0 ? 'ignored' : 'processed';
-  const statusChange = ctx.statusChange === undefined ? undefined : { from: conversation.status, to: ctx.statusChange };
+  const statusChange =
+    ctx.statusChange === undefined
+      ? undefined
+      : { from: conversation.status, to: ctx.statusChange, announceHandoff: ctx.statusChange === 'pending' && deps.notifyHandoff !== undefined };
   const completed = await completeInbound(deps.db, { inbound: message, replies: ctx.replies, outcome, statusChange });
   deps.metrics.messagesProcessed.inc({ outcome: completed ? outcome : 'already_done' });
   deps.metrics.processingLatency.observe((performance.now() - started) / 1000);
@@ -121,10 +124,11 @@ async function processOne(deps: ProcessorDependencies, message: MessageRow, conv
   if (completed && statusChange) {
     deps.metrics.statusChanges.inc({ to: statusChange.to });
     log.info({ from: statusChange.from, to: statusChange.to }, 'conversation status change requested');
-    if (statusChange.to === 'pending' && deps.notifyHandoff) {
-      const notice = { workspaceId: message.workspaceId, conversationId: conversation.id, channelName: entry.name ?? entry.adapter.accountId, customerText: ctx.text };
-      // The handoff is committed: a notice that cannot be queued is logged, not a reason to run the message again.
-      await deps.notifyHandoff(notice, message.id).catch((error: unknown) => log.warn({ err: error }, 'handoff notice not queued'));
+    if (statusChange.announceHandoff && deps.notifyHandoff) {
+      const notice = { workspaceId: message.workspaceId, conversationId: conversation.id, messageId: message.id };
+      // The handoff and its awaited notice are committed: a notice that cannot be queued now is
+      // queued by the recovery sweep, not a reason to run the message again.
+      await deps.notifyHandoff(notice).catch((error: unknown) => log.warn({ err: error }, 'handoff notice not queued; the recovery sweep will'));
     }
   }
   log.info({ outcome, replies: ctx.replies.length, intent: ctx.replies[0]?.intent }, 'message processed');

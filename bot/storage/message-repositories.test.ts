@@ -143,10 +143,17 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     const asked = await persist(inbound({ platformUserId: 'handoff-user', platformThreadId: 'handoff-user' }));
     const [first] = await pendingInbound(database.db, asked.conversationId);
     const confirmation = [{ parts: [{ type: 'text' as const, text: '正在为您转接' }] }];
-    await completeInbound(database.db, { inbound: first!, replies: confirmation, outcome: 'processed', statusChange: { from: 'bot', to: 'pending' } });
+    await completeInbound(database.db, {
+      inbound: first!,
+      replies: confirmation,
+      outcome: 'processed',
+      statusChange: { from: 'bot', to: 'pending', announceHandoff: true },
+    });
     const pending = await statusOf(asked.conversationId);
     expect(pending.status).toBe('pending');
     expect(pending.statusChangedAt).toBeInstanceOf(Date);
+    // Staff are yet to be told, and the commit says which message asked (the recovery sweep's key).
+    expect(pending.handoffNoticeMessageId).toBe(first!.id);
 
     // An operator takes it over while the next message is in the pipeline, which saw `pending`
     // and asks for `bot` (say, the wait ran out): the operator's change stands.
@@ -164,8 +171,15 @@ describe.each(await testDrivers())('message repositories on %s', (driver) => {
     const [third] = await pendingInbound(database.db, asked.conversationId);
     await completeInbound(database.db, { inbound: third!, replies: [], outcome: 'processed', statusChange: { from: 'pending', to: 'bot' } });
     expect((await statusOf(asked.conversationId)).status).toBe('bot');
-    await completeInbound(database.db, { inbound: third!, replies: [], outcome: 'processed', statusChange: { from: 'bot', to: 'pending' } });
+    await completeInbound(database.db, {
+      inbound: third!,
+      replies: [],
+      outcome: 'processed',
+      statusChange: { from: 'bot', to: 'pending', announceHandoff: true },
+    });
     expect((await statusOf(asked.conversationId)).status).toBe('bot');
+    // A handoff that did not apply awaits no notice: the column still names the first handoff's message.
+    expect((await statusOf(asked.conversationId)).handoffNoticeMessageId).toBe(first!.id);
   });
 
   test('a reply is claimed by the passive path or the API sender, never both', async () => {

@@ -20,15 +20,17 @@ export interface CompleteInboundInput {
   /**
    * A status change the pipeline asked for (`BotContext.changeStatus`): applied with the mark, and
    * only while the conversation still has status `from` (an operator's change made meanwhile wins).
+   * `announceHandoff`: staff are to be told of it (`handoff_notice_message_id` := this message), so
+   * a notice whose job is lost to a crash is found again by the recovery sweep.
    */
-  statusChange?: { from: ConversationStatus; to: ConversationStatus };
+  statusChange?: { from: ConversationStatus; to: ConversationStatus; announceHandoff?: boolean };
 }
 
 // One statement, so atomic without a transaction (three round trips fewer than BEGIN … COMMIT):
 // the mark, the replies — inserted only if the mark took, in the pipeline's order (ORDER BY keeps
 // the `sequence` default evaluated in that order) — and the conversation's `updated_at` and asked-for
-// status ($10 → $11, in the same UPDATE: PostgreSQL applies only one of two updates of a row made
-// by one statement).
+// status ($10 → $11) with the handoff to announce ($12), in the same UPDATE (PostgreSQL applies
+// only one of two updates of a row made by one statement).
 const completeInboundStatement: SqlStatement = {
   name: 'kefu_complete_inbound',
   text: `with done as (
@@ -49,7 +51,8 @@ const completeInboundStatement: SqlStatement = {
     touched as (
       update conversations set updated_at = now(),
         status = case when status = $10::text then $11::text else status end,
-        status_changed_at = case when status = $10::text then now() else status_changed_at end
+        status_changed_at = case when status = $10::text then now() else status_changed_at end,
+        handoff_notice_message_id = case when status = $10::text and $12::boolean then (select id from done) else handoff_notice_message_id end
       where id = (select conversation_id from done) and (exists (select 1 from replies) or status = $10::text)
     )
     select count(*)::int as completed from done`,
@@ -74,6 +77,7 @@ export async function completeInbound(db: Database, input: CompleteInboundInput)
     replies.map((reply) => json(reply.citations)),
     input.statusChange?.from ?? null,
     input.statusChange?.to ?? null,
+    input.statusChange?.announceHandoff === true,
   ]);
   return (row?.completed ?? 0) > 0;
 }

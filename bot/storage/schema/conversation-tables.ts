@@ -65,6 +65,11 @@ export const conversations = pgTable(
     status: text('status').$type<'bot' | 'pending' | 'human' | 'resolved'>().notNull().default('bot'),
     /** When `status` last changed (null: never, the conversation is in its first status, `bot`). */
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    /**
+     * The inbound message whose handoff staff have yet to be told of (`bot/handoff-notifications.ts`);
+     * cleared once the notice is posted. Set only where notices are configured.
+     */
+    handoffNoticeMessageId: uuid('handoff_notice_message_id'),
     assigneeId: uuid('assignee_id'),
     team: text('team'),
     priority: integer('priority').notNull().default(0),
@@ -76,6 +81,8 @@ export const conversations = pgTable(
   (table) => [
     uniqueIndex('conversations_account_thread_uq').on(table.channelAccountId, table.platformThreadId),
     index('conversations_workspace_updated_idx').on(table.workspaceId, table.updatedAt),
+    // The recovery sweep's handoff notices still to give: few rows at any time.
+    index('conversations_handoff_notice_idx').on(table.statusChangedAt).where(sql`${table.handoffNoticeMessageId} is not null`),
   ],
 );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "conversations" ADD COLUMN "handoff_notice_message_id" uuid;--> statement-breakpoint
+CREATE INDEX "conversations_handoff_notice_idx" ON "conversations" USING btree ("status_changed_at") WHERE "conversations"."handoff_notice_message_id" is not null;
